@@ -1,0 +1,43 @@
+# journeymap: `make demo` and `make test` work from a bare machine (Python >= 3.11 and make).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= build/demo
+EXAMPLE ?= examples/life_events/approaching-retirement.yaml
+
+.PHONY: demo test lint typecheck unit schema venv clean bench
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "journeymap needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,events]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/journeymap validate examples/life_events
+	$(BIN)/journeymap summary $(EXAMPLE)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict journeymap
+
+unit: $(STAMP)
+	$(PY) -W error -c 'import journeymap'
+	$(BIN)/pytest -q
+
+test: lint unit
+
+schema: $(STAMP)
+	$(BIN)/journeymap schema > schemas/journey.schema.json
+
+bench: $(STAMP)
+	$(PY) benchmarks/validate.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

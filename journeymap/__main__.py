@@ -1,0 +1,5 @@
+"""``python -m journeymap``."""
+
+from .cli import main
+
+main()

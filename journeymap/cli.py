@@ -1,0 +1,247 @@
+"""The ``journeymap`` command line: glue over the library, nothing more.
+
+Exit codes: 0 success, 1 bad data (an invalid journey, a bad event log), 2 bad usage (an
+unknown option, a missing file). Errors are one line each, ``file:line:col: field: message``;
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .exceptions import JourneyFileError, JourneymapError, UsageError
+
+__all__ = ["cli", "main"]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="journeymap")
+def cli() -> None:
+    """Map cross-agency life-experience journeys: validate, analyse and draw them.
+
+    \b
+    Start here:
+        journeymap validate examples/life_events
+        journeymap summary examples/life_events/approaching-retirement.yaml
+
+    Docs: docs/index.md (format: docs/format.md, commands: docs/cli.md).
+    """
+
+
+def _expand(paths: Sequence[str]) -> list[Path]:
+    from .loading import find_journey_files
+
+    try:
+        files = list(find_journey_files(paths))
+    except UsageError as err:
+        raise click.UsageError(str(err)) from err
+    if not files:
+        msg = f"no journey files (*.yaml, *.yml) found in {', '.join(paths)}"
+        raise click.UsageError(msg)
+    return files
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: a document for editors and CI.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems, not the 'ok' lines.")
+def validate(paths: tuple[str, ...], fmt: str, strict: bool, quiet: bool) -> None:
+    """Check journey files (or directories of them) against the format.
+
+    Every problem is reported, located as file:line:col, with the field, the bad value and
+    how to fix it. Exits 0 when all files are valid, 1 when any is not, 2 on bad usage.
+
+    \b
+    Examples:
+        journeymap validate examples/life_events
+        journeymap validate my-journey.yaml --format json
+    """
+    from .loading import check_journey_file
+
+    results = [check_journey_file(path) for path in _expand(paths)]
+    failed = [r for r in results if not r.ok or (strict and r.warnings)]
+    if fmt == "json":
+        doc = {
+            "valid": len(results) - len(failed),
+            "invalid": len(failed),
+            "files": [
+                {
+                    "file": r.source,
+                    "valid": r not in failed,
+                    "errors": len(r.errors),
+                    "warnings": len(r.warnings),
+                    "problems": [p.to_dict() for p in r.problems],
+                }
+                for r in results
+            ],
+        }
+        click.echo(json.dumps(doc, indent=2))
+    else:
+        for r in results:
+            for problem in r.problems:
+                click.echo(str(problem))
+            if r.journey is not None and not quiet and r not in failed:
+                j = r.journey
+                click.echo(
+                    f"{r.source}: ok ({len(j.touchpoints)} touchpoints, {len(j.agencies)} agencies)"
+                )
+        if len(results) > 1 or failed:
+            errors = sum(len(r.errors) for r in results)
+            warnings = sum(len(r.warnings) for r in results)
+            click.echo(
+                f"{len(results)} file{'s' if len(results) != 1 else ''} checked: "
+                f"{len(results) - len(failed)} valid, {len(failed)} invalid "
+                f"({errors} error{'s' if errors != 1 else ''}, "
+                f"{warnings} warning{'s' if warnings != 1 else ''})",
+                err=True,
+            )
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the schema to this file instead of standard output.",
+)
+def schema(output: str | None) -> None:
+    """Print the JSON Schema of journey files (for editors and other tools).
+
+    \b
+    Example:
+        journeymap schema -o schemas/journey.schema.json
+    """
+    from .schema import journey_schema_json
+
+    _write_text(output, journey_schema_json())
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def catalog(fmt: str) -> None:
+    """List the built-in data items journeys may ask for without declaring them."""
+    from .catalog import CATALOG
+
+    if fmt == "json":
+        items = [
+            {
+                "id": i.id,
+                "name": i.name,
+                "aliases": list(i.aliases),
+                "sensitive": i.sensitive,
+                "government_issued": i.government_issued,
+            }
+            for i in CATALOG.values()
+        ]
+        click.echo(json.dumps(items, indent=2))
+        return
+    width = max(len(i) for i in CATALOG)
+    for item in CATALOG.values():
+        flags = ", ".join(
+            f for f, on in (("sensitive", item.sensitive), ("issued", item.government_issued)) if on
+        )
+        click.echo(f"{item.id:<{width}}  {item.name}" + (f"  [{flags}]" if flags else ""))
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+def summary(path: str) -> None:
+    """Describe a journey: agencies, stages and touchpoints in order.
+
+    \b
+    Example:
+        journeymap summary examples/life_events/approaching-retirement.yaml
+    """
+    from .loading import load_journey
+
+    journey = load_journey(path)
+    lines = [f"{journey.title} ({journey.id})"]
+    if journey.life_experience:
+        lines.append(f"Life experience: {journey.life_experience}")
+    if journey.persona:
+        lines.append(f"Persona: {journey.persona.name}")
+    lines.append(
+        f"{len(journey.touchpoints)} touchpoints, {len(journey.agencies)} agencies, "
+        f"{len(journey.stages)} stages"
+    )
+    lines.append("Agencies:")
+    for agency in journey.agencies:
+        level = f" [{agency.level.value}]" if agency.level else ""
+        lines.append(f"  {agency.id}: {agency.name}{level}")
+    by_stage: dict[str | None, list[Any]] = {}
+    for tp in journey.touchpoints:
+        by_stage.setdefault(tp.stage, []).append(tp)
+    names = {s.id: s.name for s in journey.stages}
+    for stage_id in [*names, None]:
+        for i, tp in enumerate(by_stage.get(stage_id, [])):
+            if i == 0:
+                lines.append(f"Stage: {names[stage_id]}" if stage_id else "No stage:")
+            median = f", {tp.duration.median}" if tp.duration else ""
+            lines.append(f"  {tp.id} [{tp.agency}] {tp.name}{median}")
+    click.echo("\n".join(lines))
+
+
+def _write_text(output: str | None, text: str) -> None:
+    """Write to a file atomically (nothing half-written) or to standard output."""
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    from .output import write_atomic
+
+    write_atomic(Path(output), text.encode("utf-8"))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the CLI; library errors become one-line messages and exit codes, never tracebacks."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except UsageError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(2)
+    except JourneyFileError as err:
+        for problem in err.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    except JourneymapError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(1)
+    except click.exceptions.Exit as err:
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as err:  # the last line of defence: never a traceback
+        click.echo(
+            f"journeymap: internal error: {type(err).__name__}: {err} "
+            "(please report this with the file that caused it)",
+            err=True,
+        )
+        sys.exit(1)
+    sys.exit(0)

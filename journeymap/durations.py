@@ -1,0 +1,207 @@
+"""Durations as journey files write them: ``30min``, ``2h``, ``5d``, ``3w``, ``2mo`` or ISO 8601.
+
+A :class:`Duration` is an exact amount of time kept in minutes. A month (``mo``) is 30 days
+and an ISO 8601 year is 365 days. A bare number is refused: the unit is the whole point.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+__all__ = ["UNITS", "Duration", "custom_error", "parse_duration"]
+
+#: Minutes in each unit a journey file may use, smallest first.
+UNITS: dict[str, int] = {"min": 1, "h": 60, "d": 1440, "w": 10080, "mo": 43200}
+
+_UNIT_ALIASES: dict[str, str] = {
+    "mins": "min",
+    "minute": "min",
+    "minutes": "min",
+    "hr": "h",
+    "hrs": "h",
+    "hour": "h",
+    "hours": "h",
+    "day": "d",
+    "days": "d",
+    "week": "w",
+    "weeks": "w",
+    "wk": "w",
+    "month": "mo",
+    "months": "mo",
+}
+
+_SIMPLE = re.compile(r"^\s*((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z]+)\s*$")
+_ISO = re.compile(
+    r"^P(?!$)(?:(?P<y>\d+(?:[.,]\d+)?)Y)?(?:(?P<mo>\d+(?:[.,]\d+)?)M)?(?:(?P<w>\d+(?:[.,]\d+)?)W)?"
+    r"(?:(?P<d>\d+(?:[.,]\d+)?)D)?"
+    r"(?:T(?=\d)(?:(?P<h>\d+(?:[.,]\d+)?)H)?(?:(?P<mi>\d+(?:[.,]\d+)?)M)?"
+    r"(?:(?P<s>\d+(?:[.,]\d+)?)S)?)?$"
+)
+_SCHEMA_PATTERN = (
+    r"^\s*(\d+(\.\d+)?|\.\d+)\s*"
+    r"([Mm][Ii][Nn][Ss]?|[Mm]inutes?|[Hh]|[Hh]rs?|[Hh]ours?|[Dd]|[Dd]ays?|[Ww]|[Ww]ks?|[Ww]eeks?"
+    r"|[Mm][Oo]|[Mm]onths?)\s*$|^\s*[Pp][0-9T]"
+)
+_ISO_MINUTES = {"y": 525600, "mo": 43200, "w": 10080, "d": 1440, "h": 60, "mi": 1, "s": 1 / 60}
+_HELP = "write a number with a unit: 30min, 2h, 5d, 3w, 2mo (30 days), or ISO 8601 such as P5D"
+
+
+class Duration:
+    """An amount of elapsed or active time, stored exactly in minutes.
+
+    Examples
+    --------
+    >>> Duration.parse("2h").minutes
+    120.0
+    >>> str(Duration.parse("P1DT12H"))
+    '36h'
+    >>> Duration.parse("1.5d") == Duration.parse("36h")
+    True
+    """
+
+    __slots__ = ("_minutes",)
+
+    def __init__(self, minutes: float) -> None:
+        if not math.isfinite(minutes) or minutes < 0:
+            msg = f"a duration must be a finite, non-negative number of minutes, not {minutes!r}"
+            raise ValueError(msg)
+        self._minutes = float(minutes)
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Parse ``'5d'``, ``'30min'``, ``'2mo'`` or an ISO 8601 duration (``'PT45M'``)."""
+        return parse_duration(text)
+
+    @classmethod
+    def of(cls, *, minutes: float = 0, hours: float = 0, days: float = 0) -> Duration:
+        """Build a duration from parts: ``Duration.of(days=5)``."""
+        return cls(minutes + hours * 60 + days * 1440)
+
+    @property
+    def minutes(self) -> float:
+        return self._minutes
+
+    @property
+    def hours(self) -> float:
+        return self._minutes / 60
+
+    @property
+    def days(self) -> float:
+        return self._minutes / 1440
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Duration):
+            return self._minutes == other._minutes
+        return NotImplemented
+
+    def __lt__(self, other: Duration) -> bool:
+        return self._minutes < other._minutes
+
+    def __le__(self, other: Duration) -> bool:
+        return self._minutes <= other._minutes
+
+    def __hash__(self) -> int:
+        return hash(self._minutes)
+
+    def __repr__(self) -> str:
+        return f"Duration({str(self)!r})"
+
+    def __str__(self) -> str:
+        """The shortest exact text in the largest unit that divides it (``'36h'``, ``'2mo'``)."""
+        m = self._minutes
+        for unit in ("mo", "w", "d", "h", "min"):
+            size = UNITS[unit]
+            if m >= size and m % size == 0:
+                return f"{int(m // size)}{unit}"
+        if m == 0:
+            return "0min"
+        text = repr(m)
+        return f"{text.removesuffix('.0')}min"
+
+    # pydantic integration -------------------------------------------------------------
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            _validate_duration,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": _SCHEMA_PATTERN,
+            "description": "A duration: 30min, 2h, 5d, 3w, 2mo (30 days) or ISO 8601 (P5D, PT45M)",
+            "examples": ["30min", "2h", "5d", "3w", "2mo", "P5D"],
+        }
+
+
+def parse_duration(text: str) -> Duration:
+    """Parse a duration written in a journey file.
+
+    Raises
+    ------
+    ValueError
+        If the text has no unit, an unknown unit, or is not ISO 8601. The message lists the
+        units that exist.
+    """
+    stripped = text.strip()
+    if stripped.startswith(("P", "p")):
+        match = _ISO.match(stripped.upper())
+        if not match:
+            msg = f"{text!r} is not a valid ISO 8601 duration; {_HELP}"
+            raise ValueError(msg)
+        total = 0.0
+        for key, value in match.groupdict().items():
+            if value is not None:
+                total += float(value.replace(",", ".")) * _ISO_MINUTES[key]
+        return Duration(total)
+    match = _SIMPLE.match(stripped)
+    if not match:
+        try:
+            float(stripped)
+        except ValueError:
+            msg = f"{text!r} is not a duration; {_HELP}"
+        else:
+            msg = f"{text!r} has no unit; {_HELP}"
+        raise ValueError(msg)
+    number, unit = match.groups()
+    lowered = unit.lower()
+    unit_key = lowered if lowered in UNITS else _UNIT_ALIASES.get(lowered)
+    if unit_key is None:
+        msg = f"{text!r} has an unknown unit {unit!r}; {_HELP}"
+        raise ValueError(msg)
+    return Duration(float(number) * UNITS[unit_key])
+
+
+def _validate_duration(value: object) -> Duration:
+    if isinstance(value, Duration):
+        return value
+    if isinstance(value, bool) or value is None:
+        message = f"{value!r} is not a duration; {_HELP}"
+        raise custom_error(message, kind="duration_type")
+    if isinstance(value, int | float):
+        message = f"a bare number ({value!r}) is not a duration: add a unit; {_HELP}"
+        raise custom_error(message, kind="duration_unit")
+    if not isinstance(value, str):
+        message = f"expected a duration such as '5d', got {type(value).__name__}"
+        raise custom_error(message, kind="duration_type")
+    try:
+        return parse_duration(value)
+    except ValueError as err:
+        raise custom_error(str(err), kind="duration_parse") from err
+
+
+def custom_error(message: str, *, kind: str) -> PydanticCustomError:
+    """A pydantic error of type ``kind`` whose message is taken literally (braces escaped)."""
+    return PydanticCustomError(kind, message.replace("{", "{{").replace("}", "}}"))

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples" / "life_events").glob("*.yaml"))
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def contract_text() -> str:
+    """The complete example of the format contract, exactly as written there."""
+    return (DATA / "contract-example.yaml").read_text(encoding="utf-8")
+
+
+def tiny_journey_text(**extra: str) -> str:
+    """A three-touchpoint journey in YAML; keyword arguments replace whole lines by key."""
+    return """journeymap: 1
+id: tiny
+title: Tiny journey
+agencies:
+  - {id: SSA, name: Social Security Administration, level: federal}
+  - {id: DMV, name: State DMV, level: state}
+touchpoints:
+  - id: a
+    name: Apply
+    agency: SSA
+    asks: [ssn]
+    duration: 5d
+    drop_off: 0.1
+    next: b
+  - id: b
+    name: Licence
+    agency: DMV
+    asks: [ssn, photo_id]
+    duration: 1d
+    next: c
+  - id: c
+    name: Done
+    agency: DMV
+"""

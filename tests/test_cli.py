@@ -1,0 +1,178 @@
+"""The command line: exit codes, text and JSON output, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, tiny_journey_text
+
+from journeymap.cli import cli
+from journeymap.schema import journey_schema_json
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """Run the real entry point (main) as the console script does."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "journeymap", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    path = tmp_path / "good.yaml"
+    path.write_text(tiny_journey_text(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def bad(tmp_path: Path) -> Path:
+    path = tmp_path / "bad.yaml"
+    path.write_text(tiny_journey_text().replace("    agency: SSA\n", "    agency: XX\n"))
+    return path
+
+
+def test_validate_ok(good: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(good)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output == f"{good}: ok (3 touchpoints, 2 agencies)\n"
+
+
+def test_validate_bad_exits_1_with_located_line(bad: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{bad}:10:13: touchpoints[0].agency: 'XX' is not an agency of this journey "
+        "(known: SSA, DMV)",
+        f"{bad}:5:10: warning: agencies[0].id: agency 'SSA' owns no touchpoint",
+    ]
+    assert result.stderr == "1 file checked: 0 valid, 1 invalid (1 error, 1 warning)\n"
+
+
+def test_validate_directory_and_mixed(good: Path, bad: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", "-q", str(good.parent)])
+    assert result.exit_code == 1
+    assert result.stderr == "2 files checked: 1 valid, 1 invalid (1 error, 1 warning)\n"
+
+
+def test_validate_json(good: Path, bad: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", "--format", "json", str(bad), str(good)])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["valid"] == 1
+    assert doc["invalid"] == 1
+    first = doc["files"][0]
+    assert first["file"] == str(bad)
+    assert first["valid"] is False
+    assert first["problems"][0] == {
+        "file": str(bad),
+        "line": 10,
+        "column": 13,
+        "path": "touchpoints[0].agency",
+        "message": "'XX' is not an agency of this journey (known: SSA, DMV)",
+        "severity": "error",
+    }
+    assert doc["files"][1] == {
+        "file": str(good),
+        "valid": True,
+        "errors": 0,
+        "warnings": 0,
+        "problems": [],
+    }
+
+
+def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(tiny_journey_text().replace("next: b\n", "next: c\n"))
+    assert CliRunner().invoke(cli, ["validate", str(path)]).exit_code == 0
+    assert CliRunner().invoke(cli, ["validate", "--strict", str(path)]).exit_code == 1
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    code, _out, err = run("validate", str(tmp_path / "missing.yaml"))
+    assert code == 2
+    assert f"Error: {tmp_path / 'missing.yaml'}: no such file or directory" in err
+    code, _, err = run("validate")
+    assert code == 2
+    assert "Missing argument 'PATHS...'" in err
+    code, _, err = run("validate", "--format", "xml", "x.yaml")
+    assert code == 2
+    assert "Invalid value for '--format'" in err
+    code, _, err = run("validate", str(tmp_path))
+    assert code == 2
+    assert "no journey files (*.yaml, *.yml) found in" in err
+    assert "Traceback" not in err
+
+
+def test_real_process_no_traceback_on_bad_data(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_bytes(b"\x00\xff garbage: [")
+    code, out, err = run("validate", str(path))
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert out.startswith(f"{path}:1:2: the file is not valid UTF-8 (byte 0xff)")
+
+
+def test_summary(good: Path) -> None:
+    result = CliRunner().invoke(cli, ["summary", str(good)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:3] == [
+        "Tiny journey (tiny)",
+        "3 touchpoints, 2 agencies, 0 stages",
+        "Agencies:",
+    ]
+    assert "  a [SSA] Apply, 5d" in result.output
+
+
+def test_summary_of_bad_file_exits_1(bad: Path) -> None:
+    code, _out, err = run("summary", str(bad))
+    assert code == 1
+    assert err.startswith(f"{bad}:10:13: touchpoints[0].agency: 'XX' is not an agency")
+    assert "Traceback" not in err
+
+
+def test_schema_prints_committed_schema(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["schema"], catch_exceptions=False)
+    assert result.output == journey_schema_json()
+    out = tmp_path / "s.json"
+    CliRunner().invoke(cli, ["schema", "-o", str(out)], catch_exceptions=False)
+    assert out.read_text() == journey_schema_json()
+
+
+def test_catalog_lists_items() -> None:
+    result = CliRunner().invoke(cli, ["catalog", "--format", "json"], catch_exceptions=False)
+    items = {i["id"]: i for i in json.loads(result.output)}
+    assert items["dd214"]["government_issued"] is True
+    assert "DD-214" in items["dd214"]["aliases"]
+    text = CliRunner().invoke(cli, ["catalog"]).output
+    assert text.splitlines()[0].startswith("ssn ")
+
+
+def test_version_and_help() -> None:
+    code, out, _ = run("--version")
+    assert code == 0
+    assert out.startswith("journeymap, version ")
+    for command in cli.commands.values():
+        assert command.help, f"{command.name} has no help"
+        result = CliRunner().invoke(cli, [command.name or "", "--help"])
+        assert result.exit_code == 0
+
+
+def test_shim_runs_from_checkout(good: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "validate", str(good)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0
+    assert proc.stdout == f"{good}: ok (3 touchpoints, 2 agencies)\n"
