@@ -19,8 +19,13 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
+	@mkdir -p $(OUT)
 	$(BIN)/journeymap validate examples/life_events
-	$(BIN)/journeymap summary $(EXAMPLE)
+	$(BIN)/journeymap analyze $(EXAMPLE)
+	$(BIN)/journeymap analyze $(EXAMPLE) --format json -o $(OUT)/report.json
+	$(BIN)/journeymap analyze examples/life_events --format markdown -o $(OUT)/portfolio.md
+	@echo
+	@echo "Wrote $(OUT)/report.json (the analysis) and $(OUT)/portfolio.md (all examples)."
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -38,6 +43,7 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/validate.py
+	$(PY) benchmarks/analyze.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

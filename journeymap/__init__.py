@@ -22,6 +22,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING, Any
+
 from .catalog import CATALOG, CatalogItem
 from .durations import Duration, parse_duration
 from .exceptions import JourneyFileError, JourneymapError, Problem, UsageError
@@ -52,6 +54,31 @@ from .models import (
     Transition,
 )
 
+if TYPE_CHECKING:
+    from .analysis import analyze
+    from .graph import build_graph
+    from .report import Report
+
+#: Heavy parts, imported on first use so that ``import journeymap`` stays cheap.
+_LAZY = {
+    "analyze": ("journeymap.analysis", "analyze"),
+    "build_graph": ("journeymap.graph", "build_graph"),
+    "Report": ("journeymap.report", "Report"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    msg = f"module 'journeymap' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
 __all__ = [
     "CATALOG",
     "Agency",
@@ -71,12 +98,15 @@ __all__ = [
     "Outcome",
     "Persona",
     "Problem",
+    "Report",
     "Stage",
     "Touchpoint",
     "Transition",
     "UsageError",
     "ValidationResult",
     "__version__",
+    "analyze",
+    "build_graph",
     "check_journey",
     "check_journey_file",
     "dump_journey",

@@ -31,7 +31,8 @@ def cli() -> None:
     \b
     Start here:
         journeymap validate examples/life_events
-        journeymap summary examples/life_events/approaching-retirement.yaml
+        journeymap analyze examples/life_events/approaching-retirement.yaml
+        journeymap analyze examples/life_events
 
     Docs: docs/index.md (format: docs/format.md, commands: docs/cli.md).
     """
@@ -114,6 +115,95 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, quiet: bool) -> Non
             )
     if failed:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text: a terminal summary; json: the report contract; markdown: for a PR or wiki.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="How many bottlenecks, handoffs, items and leaks to show and turn into findings.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--population",
+    type=click.IntRange(min=1),
+    help="People who start per period (default: the journey's population, else 1,000).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the simulation of end-to-end time (run when durations carry p90).",
+)
+@click.option(
+    "--runs",
+    type=click.IntRange(min=100, max=1_000_000),
+    default=10_000,
+    show_default=True,
+    help="People simulated for the p50/p90 of end-to-end time.",
+)
+def analyze(
+    paths: tuple[str, ...],
+    fmt: str,
+    top: int,
+    output: str | None,
+    population: int | None,
+    seed: int,
+    runs: int,
+) -> None:
+    """Analyse journeys: bottlenecks, handoffs, duplicate data requests, drop-off, time tax.
+
+    One file gives its report; several files or a directory also give the portfolio view
+    (data items asked most across journeys, agency pairs that hand people off most).
+
+    \b
+    Examples:
+        journeymap analyze examples/life_events/approaching-retirement.yaml
+        journeymap analyze examples/life_events/having-a-child.yaml --format json
+        journeymap analyze examples/life_events --format markdown -o portfolio.md
+    """
+    from .analysis import analyze as run_analysis
+    from .analysis.portfolio import build_portfolio
+    from .loading import load_journey
+    from .render.text import render_json, render_markdown, render_portfolio, render_text
+
+    files = _expand(paths)
+    journeys = [load_journey(path) for path in files]
+    reports = [
+        run_analysis(j, population=population, seed=seed, runs=runs, top=top) for j in journeys
+    ]
+    if len(reports) == 1 and not any(Path(p).is_dir() for p in paths):
+        report = reports[0]
+        if fmt == "json":
+            text = render_json(report)
+        elif fmt == "markdown":
+            text = render_markdown(report, top=top)
+        else:
+            text = render_text(report, top=top)
+    else:
+        portfolio = build_portfolio(journeys, reports)
+        if fmt == "json":
+            text = render_json(portfolio)
+        else:
+            text = render_portfolio(portfolio, fmt_name=fmt, top=max(top, 10))
+    _write_text(output, text)
 
 
 @cli.command()

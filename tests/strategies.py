@@ -79,3 +79,63 @@ def journeys(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         doc["population"] = draw(st.integers(min_value=1, max_value=10**7))
     return doc
+
+
+@st.composite
+def flow_journeys(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid journey mixing a chain, alternatives, an optional loop and a parallel block."""
+    agencies = ["A", "B", "C"]
+    drop = st.one_of(st.none(), st.floats(min_value=0, max_value=0.6).map(lambda x: round(x, 3)))
+    dur = st.sampled_from(["1d", "2d", "5d", "12h", "3w"])
+    tps: list[dict[str, Any]] = []
+
+    def tp(tid: str, **extra: Any) -> dict[str, Any]:
+        t: dict[str, Any] = {
+            "id": tid,
+            "name": f"Step {tid}",
+            "agency": draw(st.sampled_from(agencies)),
+            "duration": draw(dur),
+            "asks": draw(
+                st.lists(st.sampled_from(["ssn", "email", "dd214"]), max_size=2, unique=True)
+            ),
+        }
+        d = draw(drop)
+        if d is not None:
+            t["drop_off"] = d
+        t.update(extra)
+        return t
+
+    n_pre = draw(st.integers(min_value=1, max_value=3))
+    for i in range(n_pre):
+        tps.append(tp(f"p{i}", next=f"p{i + 1}" if i + 1 < n_pre else "s"))
+    n_branches = draw(st.integers(min_value=2, max_value=3))
+    heads = []
+    for b in range(n_branches):
+        length = draw(st.integers(min_value=1, max_value=2))
+        ids = [f"b{b}_{k}" for k in range(length)]
+        heads.append(ids[0])
+        for k, tid in enumerate(ids):
+            tps.append(tp(tid, next=ids[k + 1] if k + 1 < length else "j"))
+    tps.append(tp("s", split="all", next=heads))
+    loop = draw(st.booleans())
+    share = draw(st.floats(min_value=0.1, max_value=0.5).map(lambda x: round(x, 2)))
+    if loop:
+        tps.append(
+            tp(
+                "j",
+                join="all",
+                next=[{"to": "p0", "share": share}, {"to": "q", "share": round(1 - share, 2)}],
+            )
+        )
+    else:
+        tps.append(tp("j", join="all", next="q"))
+    tps.append(tp("q", next=[{"to": "ok", "share": 1 - share}, {"to": "no", "share": share}]))
+    tps.append(tp("ok", outcome="success"))
+    tps.append(tp("no", outcome="failure"))
+    return {
+        "journeymap": 1,
+        "id": "gen",
+        "title": "Generated",
+        "agencies": [{"id": a, "name": a} for a in agencies],
+        "touchpoints": tps,
+    }

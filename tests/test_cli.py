@@ -176,3 +176,115 @@ def test_shim_runs_from_checkout(good: Path) -> None:
     )
     assert proc.returncode == 0
     assert proc.stdout == f"{good}: ok (3 touchpoints, 2 agencies)\n"
+
+
+def test_analyze_text(good: Path) -> None:
+    result = CliRunner().invoke(cli, ["analyze", str(good)], catch_exceptions=False)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "Tiny journey (tiny)"
+    assert lines[1] == "1,000 people start per period (default; set population: in the journey)"
+    assert "  Completion     900 of 1,000 finish (90%); 0 fail; 100 give up" in lines
+    assert "  Critical path  6 days: a → b → c" in lines
+
+
+def test_analyze_json_contract(good: Path) -> None:
+    result = CliRunner().invoke(cli, ["analyze", "--format", "json", str(good)])
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    assert doc["journey"] == "tiny"
+    m = doc["metrics"]
+    assert m["completion_rate"] == 0.9
+    assert m["failure_rate"] == 0.0
+    assert m["abandon_rate"] == 0.1
+    assert m["critical_path"] == ["a", "b", "c"]
+    assert m["critical_path_days"] == 6.0
+    assert m["expected_effort_hours"] is None
+    assert (m["handoff_count"], m["touchpoint_count"], m["agency_count"]) == (1, 3, 2)
+    assert doc["bottlenecks"][0]["touchpoint"] == "a"
+    assert doc["bottlenecks"][0]["agency"] == "SSA"
+    assert doc["handoffs"] == [
+        {
+            "from": "a",
+            "to": "b",
+            "from_agency": "SSA",
+            "to_agency": "DMV",
+            "boundary": "level",
+            "from_level": "federal",
+            "to_level": "state",
+            "from_department": None,
+            "to_department": None,
+            "people": 900.0,
+            "share_of_starters": 0.9,
+            "wait_days": None,
+            "people_lost_after": 0.0,
+            "ping_pong": False,
+            "kind": "sequence",
+        }
+    ]
+    dup = doc["duplicate_requests"][0]
+    assert (dup["item"], dup["scope"], dup["touchpoints"], dup["agencies"]) == (
+        "ssn",
+        "cross_agency",
+        ["a", "b"],
+        ["SSA", "DMV"],
+    )
+    assert doc["drop_off"][0] == {
+        "touchpoint": "a",
+        "name": "Apply",
+        "agency": "SSA",
+        "rate": 0.1,
+        "arrivals": 1000.0,
+        "people_lost": 100.0,
+        "share_of_losses": 1.0,
+        "after_handoff": False,
+        "in_parallel_block": False,
+    }
+    for finding in doc["findings"]:
+        assert set(finding) >= {"kind", "severity", "title", "detail", "recommendation"}
+    again = CliRunner().invoke(cli, ["analyze", "--format", "json", str(good)])
+    assert again.output == result.output
+
+
+def test_analyze_markdown_and_output_file(good: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    result = CliRunner().invoke(
+        cli,
+        ["analyze", "--format", "markdown", "-o", str(out), str(good)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    assert result.output == ""
+    text = out.read_text()
+    assert text.startswith("## Tiny journey (tiny)\n")
+    assert "| Completion | 900 of 1,000 finish (90%); 0 fail; 100 give up |" in text
+
+
+def test_analyze_portfolio(good: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(tiny_journey_text().replace("id: tiny", "id: other"))
+    result = CliRunner().invoke(cli, ["analyze", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output.startswith("Portfolio of 2 journeys\n")
+    assert "Data items asked most across journeys" in result.output
+    doc = json.loads(CliRunner().invoke(cli, ["analyze", "--format", "json", str(tmp_path)]).output)
+    assert [r["journey"] for r in doc["reports"]] == ["tiny", "other"]
+    assert doc["items"][0]["item"] == "ssn"
+    assert doc["items"][0]["journeys"] == ["tiny", "other"]
+    assert doc["agency_pairs"][0]["from_agency"] == "SSA"
+    assert doc["agency_pairs"][0]["people"] == 1800.0
+
+
+def test_analyze_bad_file_exits_1_and_writes_nothing(bad: Path, tmp_path: Path) -> None:
+    out = tmp_path / "never.json"
+    code, _stdout, err = run("analyze", str(bad), "-o", str(out))
+    assert code == 1
+    assert err.startswith(f"{bad}:10:13: touchpoints[0].agency:")
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_analyze_bad_flag_exits_2(good: Path) -> None:
+    code, _, err = run("analyze", str(good), "--top", "0")
+    assert code == 2
+    assert "Invalid value for '--top'" in err

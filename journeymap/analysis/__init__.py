@@ -1,0 +1,475 @@
+"""Analysis: pure functions over the journey graph, and ``analyze`` that assembles the Report.
+
+Every ``find_*`` takes the graph first and options as keywords, returns values and never
+prints or writes. ``analyze(journey)`` runs them all and returns a
+:class:`~journeymap.report.Report`, the only input renderers accept.
+
+>>> from journeymap import parse_journey
+>>> report = analyze(parse_journey('''
+... journeymap: 1
+... id: tiny
+... title: Tiny
+... agencies: [{id: SSA, name: SSA}, {id: DMV, name: DMV}]
+... touchpoints:
+...   - {id: a, name: Apply, agency: SSA, asks: [ssn], duration: 5d, drop_off: 0.1, next: b}
+...   - {id: b, name: Licence, agency: DMV, asks: [ssn], duration: 1d}
+... '''))
+>>> report.metrics.completion_rate, report.metrics.handoff_count
+(0.9, 1)
+>>> report.duplicate_requests[0].item, report.duplicate_requests[0].scope
+('ssn', 'cross_agency')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from .. import fmt
+from ..graph import build_graph
+from ..models import Journey
+from ..report import (
+    DEFAULT_POPULATION,
+    Bottleneck,
+    DropOff,
+    DuplicateRequest,
+    EvidenceSummary,
+    Handoff,
+    Metrics,
+    Reissue,
+    Report,
+    TouchpointFlow,
+)
+from .duplicates import asked_counts, find_duplicate_candidates
+from .findings import build_findings
+from .flow import Block, Flow, find_blocks, find_flow
+from .timing import (
+    CriticalPath,
+    Simulation,
+    find_critical_path,
+    find_expected_days,
+    simulate,
+)
+
+__all__ = [
+    "Block",
+    "CriticalPath",
+    "Flow",
+    "Simulation",
+    "analyze",
+    "find_blocks",
+    "find_bottlenecks",
+    "find_critical_path",
+    "find_drop_off",
+    "find_duplicate_requests",
+    "find_expected_days",
+    "find_flow",
+    "find_handoffs",
+    "find_reissued_requests",
+    "simulate",
+]
+
+
+def _population(G: nx.DiGraph, population: int | None) -> int:
+    return population or G.graph.get("population") or DEFAULT_POPULATION
+
+
+def find_bottlenecks(
+    G: nx.DiGraph,
+    *,
+    flow: Flow | None = None,
+    critical: CriticalPath | None = None,
+    population: int | None = None,
+) -> Iterator[Bottleneck]:
+    """Touchpoints ranked by contribution to elapsed time: expected visits x median days.
+
+    ``share`` is the touchpoint's part of the sum over all touchpoints. Touchpoints without a
+    duration are left out (the evidence summary lists them).
+    """
+    flow = flow or find_flow(G)
+    critical = critical or find_critical_path(G, flow=flow)
+    pop = _population(G, population)
+    on_path = set(critical.path or ())
+    rows = []
+    for node, attrs in G.nodes(data=True):
+        if attrs["median_days"] is None:
+            continue
+        rows.append((flow.visits[node] * attrs["median_days"], node))
+    total = sum(r[0] for r in rows)
+    rows.sort(key=lambda r: (-r[0], G.nodes[r[1]]["order"]))
+    for rank, (expected, node) in enumerate(rows, start=1):
+        attrs = G.nodes[node]
+        path_share = None
+        if critical.days:
+            path_share = attrs["median_days"] / critical.days if node in on_path else 0.0
+        yield Bottleneck(
+            rank=rank,
+            touchpoint=node,
+            name=attrs["name"],
+            agency=attrs["agency"],
+            expected_days=expected,
+            share=expected / total if total else 0.0,
+            median_days=attrs["median_days"],
+            expected_visits=flow.visits[node],
+            people_lost=pop * flow.visits[node] * float(attrs["drop_off"] or 0.0),
+            on_critical_path=node in on_path,
+            critical_path_share=path_share,
+            evidence=attrs["evidence"],
+        )
+
+
+def _ping_pong(G: nx.DiGraph, u: str, v: str) -> bool:
+    """True when the person, handed from agency A to B at (u, v), is handed back to A."""
+    home = G.nodes[u]["agency"]
+    there = G.nodes[v]["agency"]
+    seen = {v}
+    stack = [v]
+    while stack:
+        node = stack.pop()
+        for nxt in G.successors(node):
+            agency = G.nodes[nxt]["agency"]
+            if agency == home:
+                return True
+            if agency == there and nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
+
+
+def find_handoffs(
+    G: nx.DiGraph, *, flow: Flow | None = None, population: int | None = None
+) -> Iterator[Handoff]:
+    """Every edge between touchpoints of different agencies, in file order of its source."""
+    flow = flow or find_flow(G)
+    pop = _population(G, population)
+    agencies = G.graph["agencies"]
+    edges = sorted(
+        (e for e in G.edges if G.edges[e]["handoff"]),
+        key=lambda e: (G.nodes[e[0]]["order"], G.nodes[e[1]]["order"]),
+    )
+    for u, v in edges:
+        a, b = agencies[G.nodes[u]["agency"]], agencies[G.nodes[v]["agency"]]
+        crossing = flow.edge_flow[(u, v)]
+        yield Handoff(
+            from_touchpoint=u,
+            to_touchpoint=v,
+            from_agency=a["id"],
+            to_agency=b["id"],
+            boundary=G.edges[u, v]["boundary"],
+            from_level=a["level"],
+            to_level=b["level"],
+            from_department=a["department"],
+            to_department=b["department"],
+            people=pop * crossing,
+            share_of_starters=crossing,
+            wait_days=G.edges[u, v]["wait_days"],
+            people_lost_after=pop * crossing * float(G.nodes[v]["drop_off"] or 0.0),
+            ping_pong=_ping_pong(G, u, v),
+            kind=G.edges[u, v]["kind"],
+        )
+
+
+def find_duplicate_requests(
+    G: nx.DiGraph, *, flow: Flow | None = None, population: int | None = None
+) -> Iterator[DuplicateRequest]:
+    """Data items one person can be asked for more than once, most people asked again first."""
+    flow = flow or find_flow(G)
+    pop = _population(G, population)
+    givers: dict[str, list[str]] = {}
+    for node in G.nodes:
+        for item in G.nodes[node]["gives"]:
+            givers.setdefault(item, []).append(node)
+    rows = []
+    for cand in find_duplicate_candidates(G, flow=flow):
+        all_askers = {n for n in G.nodes if cand.item in G.nodes[n]["asks"]}
+        counts = asked_counts(G, all_askers, flow=flow)
+        expected = sum(flow.visits[n] for n in all_askers)
+        agencies = tuple(dict.fromkeys(G.nodes[n]["agency"] for n in cand.touchpoints))
+        issued_by = tuple(
+            sorted(
+                (
+                    g
+                    for g in givers.get(cand.item, [])
+                    if any(a in nx.descendants(G, g) for a in cand.touchpoints)
+                ),
+                key=lambda n: G.nodes[n]["order"],
+            )
+        )
+        data = G.graph["data"][cand.item]
+        rows.append(
+            DuplicateRequest(
+                item=cand.item,
+                name=data["name"],
+                scope="cross_agency" if len(agencies) > 1 else "same_agency",
+                touchpoints=cand.touchpoints,
+                agencies=agencies,
+                asked_again_at=cand.later_asks,
+                expected_asks_per_person=expected,
+                asked_rate=counts.at_least_once,
+                asked_again_rate=counts.at_least_twice,
+                people_asked_again=pop * counts.at_least_twice,
+                repeat_requests=pop * max(0.0, expected - counts.at_least_once),
+                via_loop=cand.via_loop,
+                issued_by=issued_by,
+                sensitive=data["sensitive"],
+                government_issued=data["government_issued"],
+            )
+        )
+    rows.sort(key=lambda d: (-round(d.people_asked_again, 9), -len(d.agencies), d.item))
+    yield from rows
+
+
+def find_reissued_requests(
+    G: nx.DiGraph, *, flow: Flow | None = None, population: int | None = None
+) -> Iterator[Reissue]:
+    """Items a touchpoint ``gives`` that a later touchpoint ``asks`` the person for again."""
+    flow = flow or find_flow(G)
+    pop = _population(G, population)
+    by_item: dict[str, tuple[set[str], set[str]]] = {}
+    for node in G.nodes:
+        for item in G.nodes[node]["gives"]:
+            later = nx.descendants(G, node)
+            for asker in later:
+                if item in G.nodes[asker]["asks"]:
+                    given, asked = by_item.setdefault(item, (set(), set()))
+                    given.add(node)
+                    asked.add(asker)
+    order = lambda n: G.nodes[n]["order"]  # noqa: E731
+    for item in sorted(by_item):
+        given, asked = by_item[item]
+        given_at = tuple(sorted(given, key=order))
+        asked_at = tuple(sorted(asked, key=order))
+        yield Reissue(
+            item=item,
+            name=G.graph["data"][item]["name"],
+            given_at=given_at,
+            asked_at=asked_at,
+            issuing_agencies=tuple(dict.fromkeys(G.nodes[n]["agency"] for n in given_at)),
+            asking_agencies=tuple(dict.fromkeys(G.nodes[n]["agency"] for n in asked_at)),
+            people=pop * sum(flow.visits[n] for n in asked_at),
+        )
+
+
+def find_drop_off(
+    G: nx.DiGraph, *, flow: Flow | None = None, population: int | None = None
+) -> Iterator[DropOff]:
+    """Abandonment per touchpoint with a known drop_off, most people lost first."""
+    flow = flow or find_flow(G)
+    pop = _population(G, population)
+    rows = []
+    for node, attrs in G.nodes(data=True):
+        if attrs["drop_off"] is None:
+            continue
+        arrivals = pop * flow.visits[node]
+        rows.append((arrivals * attrs["drop_off"], arrivals, node))
+    total = sum(r[0] for r in rows)
+    rows.sort(key=lambda r: (-r[0], G.nodes[r[2]]["order"]))
+    for lost, arrivals, node in rows:
+        attrs = G.nodes[node]
+        yield DropOff(
+            touchpoint=node,
+            name=attrs["name"],
+            agency=attrs["agency"],
+            rate=float(attrs["drop_off"]),
+            arrivals=arrivals,
+            people_lost=lost,
+            share_of_losses=lost / total if total else 0.0,
+            after_handoff=any(G.edges[p, node]["handoff"] for p in G.predecessors(node)),
+            in_parallel_block=node in flow.block_of,
+        )
+
+
+def _evidence(G: nx.DiGraph) -> EvidenceSummary:
+    by_kind: dict[str, int] = {"observed": 0, "estimated": 0, "illustrative": 0, "unlabelled": 0}
+    order = sorted(G.nodes, key=lambda n: G.nodes[n]["order"])
+    for node in order:
+        by_kind[G.nodes[node]["evidence"] or "unlabelled"] += 1
+
+    def pick(key: str, value: object) -> tuple[str, ...]:
+        return tuple(n for n in order if G.nodes[n][key] == value)
+
+    illustrative = pick("evidence", "illustrative")
+    unlabelled = pick("evidence", None)
+    missing_duration = pick("median_days", None)
+    missing_drop = pick("drop_off", None)
+    missing_effort = pick("effort_hours", None)
+    sources = tuple(dict.fromkeys(G.nodes[n]["source"] for n in order if G.nodes[n]["source"]))
+    notes = []
+    if illustrative:
+        notes.append(
+            f"{len(illustrative)} of {len(order)} touchpoints carry illustrative numbers; "
+            "findings that rest on them show where to measure, not what is measured"
+        )
+    if unlabelled:
+        notes.append(
+            f"{fmt.plural(len(unlabelled), 'touchpoint')} do not say how their numbers were "
+            "obtained"
+        )
+    if missing_duration:
+        notes.append(
+            f"no duration at {len(missing_duration)} touchpoints: counted as 0 days in time "
+            "metrics, so elapsed time is understated"
+        )
+    if missing_drop:
+        notes.append(
+            f"no drop_off at {len(missing_drop)} touchpoints: counted as 0, so completion is "
+            "overstated"
+        )
+    if missing_effort and len(missing_effort) < len(order):
+        notes.append(
+            f"no effort at {len(missing_effort)} touchpoints: the time tax counts only the others"
+        )
+    return EvidenceSummary(
+        by_kind=by_kind,
+        illustrative=illustrative,
+        unlabelled=unlabelled,
+        missing_duration=missing_duration,
+        missing_drop_off=missing_drop,
+        missing_effort=missing_effort,
+        sources=sources,
+        notes=tuple(notes),
+    )
+
+
+def analyze(
+    journey: Journey | nx.DiGraph,
+    *,
+    population: int | None = None,
+    runs: int = 10_000,
+    seed: int = 0,
+    top: int = 5,
+) -> Report:
+    """Analyse a journey (or its graph) and return the full :class:`Report`.
+
+    Parameters
+    ----------
+    journey:
+        A :class:`~journeymap.models.Journey` or the graph from ``build_graph``.
+    population:
+        People who start per period; default the journey's ``population``, else 1,000.
+    runs, seed:
+        The simulation of end-to-end time (only run when some duration has a ``p90``).
+    top:
+        How many bottlenecks, duplicate items and leaks become findings.
+    """
+    G = build_graph(journey) if isinstance(journey, Journey) else journey
+    pop = _population(G, population)
+    flow = find_flow(G)
+    critical = find_critical_path(G, flow=flow)
+    expected_days, expected_note = find_expected_days(G, flow=flow)
+    sim = None
+    if any(G.nodes[n]["p90_days"] is not None for n in G.nodes):
+        sim = simulate(G, flow=flow, runs=runs, seed=seed)
+    bottlenecks = tuple(find_bottlenecks(G, flow=flow, critical=critical, population=pop))
+    handoffs = tuple(find_handoffs(G, flow=flow, population=pop))
+    duplicates = tuple(find_duplicate_requests(G, flow=flow, population=pop))
+    reissued = tuple(find_reissued_requests(G, flow=flow, population=pop))
+    drop_off = tuple(find_drop_off(G, flow=flow, population=pop))
+    evidence = _evidence(G)
+
+    on_path = set(critical.path or ())
+    asks_again: dict[str, list[str]] = {}
+    for dup in duplicates:
+        for node in dup.asked_again_at:
+            asks_again.setdefault(node, []).append(dup.item)
+    reasks: dict[str, list[str]] = {}
+    for r in reissued:
+        for node in r.asked_at:
+            reasks.setdefault(node, []).append(r.item)
+
+    has_effort = any(G.nodes[n]["effort_hours"] is not None for n in G.nodes)
+    by_agency: dict[str, float] = {}
+    flows = []
+    for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
+        a = G.nodes[node]
+        visits = flow.visits[node]
+        effort = visits * float(a["effort_hours"] or 0.0)
+        if a["effort_hours"] is not None:
+            by_agency[a["agency"]] = by_agency.get(a["agency"], 0.0) + effort
+        flows.append(
+            TouchpointFlow(
+                touchpoint=node,
+                name=a["name"],
+                agency=a["agency"],
+                stage=a["stage"],
+                expected_visits=visits,
+                reach=flow.reach[node],
+                arrivals=pop * visits,
+                drop_off_rate=a["drop_off"],
+                people_lost=pop * visits * float(a["drop_off"] or 0.0),
+                median_days=a["median_days"],
+                p90_days=a["p90_days"],
+                expected_days=visits * float(a["median_days"] or 0.0),
+                effort_hours=a["effort_hours"],
+                expected_effort_hours=effort,
+                on_critical_path=node in on_path,
+                asks_again=tuple(sorted(set(asks_again.get(node, [])))),
+                reasks_issued=tuple(sorted(set(reasks.get(node, [])))),
+                evidence=a["evidence"],
+            )
+        )
+    effort_total = sum(f.expected_effort_hours for f in flows) if has_effort else None
+    agency_order = list(G.graph["agencies"])
+    matrix: dict[str, dict[str, float]] = {}
+    for h in handoffs:
+        row = matrix.setdefault(h.from_agency, {})
+        row[h.to_agency] = row.get(h.to_agency, 0.0) + h.people
+    matrix = {
+        a: {b: matrix[a][b] for b in agency_order if b in matrix[a]}
+        for a in agency_order
+        if a in matrix
+    }
+    metrics = Metrics(
+        completion_rate=flow.completion_rate,
+        failure_rate=flow.failure_rate,
+        abandon_rate=flow.abandon_rate,
+        critical_path=critical.path,
+        critical_path_days=critical.days,
+        critical_path_note=critical.note,
+        expected_days_for_completers=expected_days,
+        expected_days_note=expected_note,
+        elapsed_p50_days=sim.p50_days if sim else None,
+        elapsed_p90_days=sim.p90_days if sim else None,
+        simulation_runs=sim.runs if sim else None,
+        simulation_seed=sim.seed if sim else None,
+        expected_effort_hours=effort_total,
+        effort_hours_by_agency={a: by_agency[a] for a in agency_order if a in by_agency},
+        population=pop,
+        population_is_default=not (population or G.graph.get("population")),
+        population_effort_hours=effort_total * pop if effort_total is not None else None,
+        handoff_count=len(handoffs),
+        expected_handoffs_per_person=sum(h.share_of_starters for h in handoffs),
+        touchpoint_count=G.number_of_nodes(),
+        agency_count=len({G.nodes[n]["agency"] for n in G.nodes}),
+        duplicate_item_count=len(duplicates),
+        expected_repeat_requests_per_person=sum(d.repeat_requests for d in duplicates) / pop,
+        completions=pop * flow.completion_rate,
+        failures=pop * flow.failure_rate,
+        abandonments=pop * flow.abandon_rate,
+    )
+    partial = Report(
+        journey=G.graph["journey"],
+        title=G.graph["title"],
+        life_experience=None,
+        metrics=metrics,
+        touchpoints=tuple(flows),
+        bottlenecks=bottlenecks,
+        bottleneck_metric="expected_days (expected visits x median days per person who starts)",
+        handoffs=handoffs,
+        handoff_matrix=matrix,
+        duplicate_requests=duplicates,
+        reissued_requests=reissued,
+        drop_off=drop_off,
+        findings=(),
+        evidence=evidence,
+    )
+    life = journey.life_experience if isinstance(journey, Journey) else None
+    findings = build_findings(G, partial, top=top)
+    return Report(
+        **{
+            **{f: getattr(partial, f) for f in partial.__dataclass_fields__},
+            "findings": findings,
+            "life_experience": life,
+        }
+    )

@@ -1,0 +1,331 @@
+"""Plain-language findings: each with the numbers behind it and a recommendation.
+
+Severity rules (documented in docs/methods.md):
+
+- bottleneck: high when it holds >= 30 % of expected elapsed time, medium >= 15 %, else low;
+- duplicate request: high when asked again of >= 50 % of starters across agencies, medium when
+  >= 20 % or across agencies, else low;
+- re-issued request: medium (the government asks for what it issued);
+- drop-off: high when a touchpoint loses >= 10 % of starters, medium >= 3 %, else low;
+- ping-pong handoff: medium; handoffs overall: medium when a person is handed off >= 3 times
+  on average, else low;
+- time tax: medium when >= 8 hours per person, else low;
+- evidence: info.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .. import fmt
+from ..report import Finding, Report, Severity
+
+__all__ = ["build_findings"]
+
+_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+
+def _evidence_of(G: nx.DiGraph, nodes: tuple[str, ...]) -> str:
+    kinds = {G.nodes[n]["evidence"] or "unlabelled" for n in nodes}
+    if len(kinds) == 1:
+        return kinds.pop()
+    if "illustrative" in kinds:
+        return "mixed (some illustrative)"
+    return "mixed"
+
+
+def _name(G: nx.DiGraph, node: str) -> str:
+    return f"'{G.nodes[node]['name']}' ({G.nodes[node]['agency']})"
+
+
+_PROPER = {
+    "Social",
+    "Medicare",
+    "Medicaid",
+    "Federal",
+    "State",
+    "Veterans",
+    "Employer",
+    "US",
+    "U.S.",
+    "DD",
+    "SNAP",
+    "WIC",
+    "Passport",
+}
+
+
+def _item(name: str) -> str:
+    """A data item's name inside a sentence: 'Date of birth' -> 'date of birth'."""
+    words = name.split()
+    if len(words) > 1 and words[0] not in _PROPER and words[1][:1].islower():
+        return name[:1].lower() + name[1:]
+    return name
+
+
+def _agency_list(agencies: tuple[str, ...]) -> str:
+    if len(agencies) <= 1:
+        return "".join(agencies)
+    return ", ".join(agencies[:-1]) + " and " + agencies[-1]
+
+
+def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Finding, ...]:
+    """All findings of a report, most severe first (stable within a severity)."""
+    pop = report.metrics.population
+    out: list[Finding] = []
+
+    severity: Severity
+    for b in report.bottlenecks[:top]:
+        if b.share < 0.05 and b.rank > 1:
+            continue
+        severity = "high" if b.share >= 0.3 else "medium" if b.share >= 0.15 else "low"
+        path = " It is on the critical path." if b.on_critical_path else ""
+        loop = ""
+        if b.expected_visits > 1.000001:
+            loop = f" People pass it {b.expected_visits:.2f} times on average (rework)."
+        out.append(
+            Finding(
+                kind="bottleneck",
+                severity=severity,
+                title=f"{b.name} holds {fmt.percent(b.share)} of the expected waiting",
+                detail=(
+                    f"{_name(G, b.touchpoint)} takes {fmt.days(b.median_days)} (median) and "
+                    f"contributes {fmt.days(b.expected_days)} of elapsed time per person who "
+                    f"starts, {fmt.percent(b.share)} of the total.{path}{loop}"
+                ),
+                recommendation=(
+                    "Reduce rework here first: request all evidence up front and tell people "
+                    "exactly what is missing."
+                    if loop
+                    else f"Shorten or take {b.agency}'s step off the critical path: pre-fill "
+                    "from data the government already holds, set a service standard and "
+                    "publish status so people are not left waiting blind."
+                ),
+                touchpoints=(b.touchpoint,),
+                agencies=(b.agency,),
+                evidence=_evidence_of(G, (b.touchpoint,)),
+                numbers={
+                    "share": b.share,
+                    "expected_days": b.expected_days,
+                    "median_days": b.median_days,
+                },
+            )
+        )
+
+    for d in report.duplicate_requests[:top]:
+        rate = d.asked_again_rate
+        if d.scope == "cross_agency" and rate >= 0.5:
+            severity = "high"
+        elif rate >= 0.2 or d.scope == "cross_agency":
+            severity = "medium"
+        else:
+            severity = "low"
+        who = _agency_list(d.agencies)
+        loop = " A loop asks for it again." if d.via_loop else ""
+        issued = ""
+        if d.issued_by:
+            issued = f" The government issued it itself at {_name(G, d.issued_by[0])}."
+        out.append(
+            Finding(
+                kind="duplicate_request",
+                severity=severity,
+                title=f"Ask once: the {_item(d.name)} is requested by {who}"
+                if len(d.agencies) > 1
+                else f"Ask once: {d.agencies[0]} asks for the {_item(d.name)} more than once",
+                detail=(
+                    f"{len(d.touchpoints)} touchpoints ask for the {_item(d.name)} "
+                    f"({', '.join(d.touchpoints)}). A person who starts is asked for it "
+                    f"{d.expected_asks_per_person:.2f} times on average; "
+                    f"{fmt.percent(rate)} of people ({fmt.people(d.people_asked_again)} of "
+                    f"{fmt.people(pop)}) are asked for it more than once.{loop}{issued}"
+                ),
+                recommendation=(
+                    f"Collect the {_item(d.name)} once and share it between {who} with the "
+                    "person's consent (A-11: 'only requires giving the government information "
+                    "once')."
+                    if len(d.agencies) > 1
+                    else f"Keep the {_item(d.name)} from the first request and reuse it within "
+                    f"{d.agencies[0]}."
+                ),
+                touchpoints=d.touchpoints,
+                agencies=d.agencies,
+                items=(d.item,),
+                evidence=_evidence_of(G, d.touchpoints),
+                numbers={
+                    "asked_again_rate": rate,
+                    "people_asked_again": d.people_asked_again,
+                    "expected_asks_per_person": d.expected_asks_per_person,
+                },
+            )
+        )
+
+    for r in report.reissued_requests:
+        out.append(
+            Finding(
+                kind="reissued_request",
+                severity="medium",
+                title=f"The {r.name} issued by {_agency_list(r.issuing_agencies)} is asked "
+                f"for again by {_agency_list(r.asking_agencies)}",
+                detail=(
+                    f"{_name(G, r.given_at[0])} issues the {r.name}; later "
+                    f"{', '.join(_name(G, n) for n in r.asked_at)} ask the person to provide "
+                    f"it ({fmt.people(r.people)} requests per {fmt.people(pop)} people)."
+                ),
+                recommendation=(
+                    f"Have {_agency_list(r.asking_agencies)} retrieve the {r.name} from "
+                    f"{_agency_list(r.issuing_agencies)} directly (system to system) instead "
+                    "of asking the person for a document the government already holds."
+                ),
+                touchpoints=(*r.given_at, *r.asked_at),
+                agencies=tuple(dict.fromkeys((*r.issuing_agencies, *r.asking_agencies))),
+                items=(r.item,),
+                evidence=_evidence_of(G, r.asked_at),
+                numbers={"requests": r.people},
+            )
+        )
+
+    for leak in report.drop_off[:top]:
+        if leak.people_lost <= 0:
+            continue
+        share_of_starters = leak.people_lost / pop
+        leak_severity: Severity = (
+            "high" if share_of_starters >= 0.1 else "medium" if share_of_starters >= 0.03 else "low"
+        )
+        after = ""
+        if leak.after_handoff:
+            sources = sorted(
+                {
+                    G.nodes[p]["agency"]
+                    for p in G.predecessors(leak.touchpoint)
+                    if G.edges[p, leak.touchpoint]["handoff"]
+                }
+            )
+            after = f" It comes right after a handoff from {_agency_list(tuple(sources))}."
+        out.append(
+            Finding(
+                kind="drop_off",
+                severity=leak_severity,
+                title=f"{fmt.people(leak.people_lost)} of {fmt.people(pop)} people give up at "
+                f"{leak.name}",
+                detail=(
+                    f"{_name(G, leak.touchpoint)} loses {fmt.percent(leak.rate)} of the "
+                    f"{fmt.people(leak.arrivals)} people who reach it, "
+                    f"{fmt.percent(leak.share_of_losses)} of all losses.{after}"
+                ),
+                recommendation=(
+                    "Make the handoff warm: pass the case and its data to the next agency and "
+                    "tell the person what happens next, instead of sending them to start over."
+                    if leak.after_handoff
+                    else "Find out why people stop here (exit survey, call-centre reasons) and "
+                    "remove the step or the requirement behind it."
+                ),
+                touchpoints=(leak.touchpoint,),
+                agencies=(leak.agency,),
+                evidence=_evidence_of(G, (leak.touchpoint,)),
+                numbers={"rate": leak.rate, "people_lost": leak.people_lost},
+            )
+        )
+
+    pongs = [h for h in report.handoffs if h.ping_pong]
+    for h in pongs:
+        out.append(
+            Finding(
+                kind="ping_pong",
+                severity="medium",
+                title=f"Ping-pong: {h.from_agency} sends people to {h.to_agency}, who send "
+                f"them back",
+                detail=(
+                    f"After {_name(G, h.from_touchpoint)} people go to "
+                    f"{_name(G, h.to_touchpoint)} and later return to {h.from_agency} "
+                    f"({fmt.people(h.people)} people cross per period)."
+                ),
+                recommendation=(
+                    f"Let {h.from_agency} and {h.to_agency} settle the case between them so the "
+                    "person deals with one of them."
+                ),
+                touchpoints=(h.from_touchpoint, h.to_touchpoint),
+                agencies=(h.from_agency, h.to_agency),
+                evidence=_evidence_of(G, (h.from_touchpoint, h.to_touchpoint)),
+                numbers={"people": h.people},
+            )
+        )
+
+    m = report.metrics
+    if report.handoffs:
+        levels = sum(1 for h in report.handoffs if h.boundary == "level")
+        busiest = max(report.handoffs, key=lambda h: (h.people_lost_after, h.people))
+        out.append(
+            Finding(
+                kind="handoff",
+                severity="medium" if m.expected_handoffs_per_person >= 3 else "low",
+                title=f"People are handed between agencies {m.expected_handoffs_per_person:.1f} "
+                "times on average",
+                detail=(
+                    f"The journey has {fmt.plural(m.handoff_count, 'handoff')} between "
+                    f"{fmt.plural(m.agency_count, 'agency', 'agencies')} ({levels} across levels "
+                    "of government). "
+                    f"The costliest is {busiest.from_agency} to {busiest.to_agency} "
+                    f"({busiest.from_touchpoint} to {busiest.to_touchpoint}): "
+                    f"{fmt.people(busiest.people)} people cross and "
+                    f"{fmt.people(busiest.people_lost_after)} give up right after."
+                ),
+                recommendation=(
+                    "Name one owner for the whole journey and hand over the case, not the "
+                    "person: shared status, a warm transfer and data passed forward."
+                ),
+                touchpoints=(busiest.from_touchpoint, busiest.to_touchpoint),
+                agencies=(busiest.from_agency, busiest.to_agency),
+                evidence=_evidence_of(G, (busiest.from_touchpoint, busiest.to_touchpoint)),
+                numbers={
+                    "handoff_count": float(m.handoff_count),
+                    "expected_handoffs_per_person": m.expected_handoffs_per_person,
+                },
+            )
+        )
+
+    if m.expected_effort_hours is not None and m.expected_effort_hours > 0:
+        heaviest = max(m.effort_hours_by_agency.items(), key=lambda kv: kv[1])
+        total_people_hours = m.population_effort_hours or 0.0
+        out.append(
+            Finding(
+                kind="time_tax",
+                severity="medium" if m.expected_effort_hours >= 8 else "low",
+                title=f"The journey costs each person {fmt.hours(m.expected_effort_hours)} of "
+                "their own time",
+                detail=(
+                    f"Expected active effort per person who starts is "
+                    f"{fmt.hours(m.expected_effort_hours)} ({total_people_hours:,.0f} hours for "
+                    f"{fmt.people(pop)} people); {heaviest[0]} accounts for "
+                    f"{fmt.hours(heaviest[1])}."
+                ),
+                recommendation=(
+                    f"Cut the time tax where it is largest ({heaviest[0]}): fewer forms, "
+                    "pre-filled answers, and no repeat requests for information already given."
+                ),
+                agencies=(heaviest[0],),
+                evidence=_evidence_of(
+                    G, tuple(n for n in G.nodes if G.nodes[n]["effort_hours"] is not None)
+                ),
+                numbers={"expected_effort_hours": m.expected_effort_hours},
+            )
+        )
+
+    ev = report.evidence
+    if ev.notes:
+        out.append(
+            Finding(
+                kind="evidence",
+                severity="info",
+                title="How far to trust these numbers",
+                detail="; ".join(ev.notes).capitalize() + ".",
+                recommendation=(
+                    "Replace illustrative and missing numbers with observed ones (event logs, "
+                    "case-management data) before acting on the findings."
+                ),
+                touchpoints=ev.illustrative or ev.unlabelled,
+                evidence="illustrative" if ev.illustrative else "mixed",
+                numbers={k: float(v) for k, v in ev.by_kind.items()},
+            )
+        )
+    out.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
+    return tuple(out)

@@ -1,0 +1,150 @@
+"""The journey as a networkx graph: one node per touchpoint, one edge per ``next``.
+
+``build_graph(journey)`` returns a :class:`networkx.DiGraph`. Analysis works on this graph
+only, so users can run any networkx algorithm on it too. The graph schema (every attribute)
+is documented here and nowhere else.
+
+Graph attributes (``G.graph``)
+------------------------------
+``journey`` (str) id; ``title`` (str); ``start`` (str) id of the start touchpoint;
+``population`` (int | None); ``agencies`` (dict id -> {name, level, department});
+``stages`` (list of stage ids, in order); ``data`` (dict item id -> {name, sensitive,
+government_issued}) for every item used.
+
+Node attributes (node key = touchpoint id)
+------------------------------------------
+``name``, ``agency``, ``stage`` (str | None), ``stage_index`` (int | None), ``order`` (int:
+position in the file), ``channel``, ``lane`` (str | None), ``asks``, ``gives`` (tuple of data
+ids), ``median_days``, ``p90_days``, ``mean_days`` (float | None), ``effort_hours``
+(float | None), ``drop_off`` (float | None), ``outcome`` ("success" | "failure" | None; set on
+ends only), ``split``, ``join`` (bool), ``evidence``, ``source`` (str | None),
+``satisfaction``, ``emotion`` (float | None).
+
+Edge attributes
+---------------
+``kind``: "sequence" (the only ``next``), "alternative" (one of several, by share) or
+"parallel" (a branch of ``split: all``); ``share`` (float: the probability of taking the edge
+for a person who goes on; 1.0 for sequence and parallel edges); ``wait_days`` (float | None);
+``handoff`` (bool: the touchpoints belong to different agencies); ``boundary`` ("agency",
+"department", "level" or None): the widest organisational boundary the handoff crosses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from .models import Journey
+
+__all__ = ["build_graph", "handoff_boundary"]
+
+
+def handoff_boundary(a: dict[str, Any], b: dict[str, Any]) -> str | None:
+    """The widest boundary between two agencies' attribute dicts, or None for the same agency.
+
+    "level" when their levels differ (federal -> state), else "department" when they are not
+    known to share a department, else "agency".
+    """
+    if a is b or a.get("id") == b.get("id"):
+        return None
+    if a.get("level") and b.get("level") and a["level"] != b["level"]:
+        return "level"
+    if a.get("department") and a.get("department") == b.get("department"):
+        return "agency"
+    return "department"
+
+
+def build_graph(journey: Journey) -> nx.DiGraph:
+    """Build the journey graph (see the module docstring for every attribute).
+
+    Examples
+    --------
+    >>> from journeymap import parse_journey
+    >>> j = parse_journey('''
+    ... journeymap: 1
+    ... id: tiny
+    ... title: Tiny
+    ... agencies: [{id: A, name: A}, {id: B, name: B}]
+    ... touchpoints:
+    ...   - {id: x, name: X, agency: A, next: y}
+    ...   - {id: y, name: Y, agency: B}
+    ... ''')
+    >>> G = build_graph(j)
+    >>> G.edges["x", "y"]["handoff"], G.nodes["y"]["outcome"]
+    (True, 'success')
+    """
+    agencies = {
+        a.id: {
+            "id": a.id,
+            "name": a.name,
+            "level": a.level.value if a.level else None,
+            "department": a.department,
+        }
+        for a in journey.agencies
+    }
+    stage_index = {s.id: i for i, s in enumerate(journey.stages)}
+    used = {item for t in journey.touchpoints for item in (*t.asks, *t.gives)}
+    data = {}
+    for item_id in sorted(used):
+        item = journey.data_item(item_id)
+        data[item_id] = {
+            "name": item.name,
+            "sensitive": item.sensitive,
+            "government_issued": item.government_issued,
+        }
+    G = nx.DiGraph(
+        journey=journey.id,
+        title=journey.title,
+        start=journey.start_touchpoint.id,
+        population=journey.population,
+        agencies=agencies,
+        stages=[s.id for s in journey.stages],
+        data=data,
+    )
+    for order, t in enumerate(journey.touchpoints):
+        d = t.duration
+        G.add_node(
+            t.id,
+            name=t.name,
+            agency=t.agency,
+            stage=t.stage,
+            stage_index=stage_index.get(t.stage) if t.stage else None,
+            order=order,
+            channel=t.channel.value if t.channel else None,
+            lane=t.lane.value if t.lane else None,
+            asks=tuple(t.asks),
+            gives=tuple(t.gives),
+            median_days=d.median.days if d else None,
+            p90_days=d.p90.days if d and d.p90 else None,
+            mean_days=d.mean.days if d and d.mean else None,
+            effort_hours=t.effort.hours if t.effort else None,
+            drop_off=t.drop_off,
+            outcome=t.end_outcome.value if t.end_outcome else None,
+            split=t.split == "all",
+            join=t.join == "all",
+            evidence=t.evidence.value if t.evidence else None,
+            source=t.source,
+            satisfaction=t.satisfaction,
+            emotion=t.emotion,
+        )
+    for t in journey.touchpoints:
+        if t.split == "all":
+            kind = "parallel"
+        elif len(t.next) > 1:
+            kind = "alternative"
+        else:
+            kind = "sequence"
+        for n in t.next:
+            target = journey.touchpoint(n.to)
+            boundary = handoff_boundary(agencies[t.agency], agencies[target.agency])
+            G.add_edge(
+                t.id,
+                n.to,
+                kind=kind,
+                share=1.0 if kind != "alternative" or n.share is None else n.share,
+                wait_days=n.wait.days if n.wait else None,
+                handoff=boundary is not None,
+                boundary=boundary,
+            )
+    return G

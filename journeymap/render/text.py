@@ -1,0 +1,355 @@
+"""Text and Markdown renderings of a Report (and of a Portfolio).
+
+Both are built from the same sections, so the terminal summary and the Markdown for a pull
+request or wiki say the same things. Pure functions: they return strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .. import fmt
+from ..report import Portfolio, Report
+
+__all__ = ["render_json", "render_markdown", "render_portfolio", "render_text"]
+
+_ARROW = " → "
+
+
+@dataclass(frozen=True)
+class _Table:
+    title: str
+    note: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    right: frozenset[int] = frozenset()
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _text_table(t: _Table) -> list[str]:
+    widths = [len(h) for h in t.header]
+    for row in t.rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            c.rjust(w) if i in t.right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return ("  " + "  ".join(parts)).rstrip()
+
+    out = [t.title, *([f"  {t.note}"] if t.note else []), line(t.header)]
+    out += [line(r) for r in t.rows]
+    return out
+
+
+def _md_table(t: _Table) -> list[str]:
+    out = [f"### {t.title}", ""]
+    if t.note:
+        out += [t.note, ""]
+    out.append("| " + " | ".join(_md_escape(h) for h in t.header) + " |")
+    out.append(
+        "|" + "|".join("---:" if i in t.right else "---" for i in range(len(t.header))) + "|"
+    )
+    out += ["| " + " | ".join(_md_escape(c) for c in r) + " |" for r in t.rows]
+    return out
+
+
+def _headline(report: Report) -> list[tuple[str, str]]:
+    m = report.metrics
+    pop = fmt.people(m.population)
+    rows = [
+        (
+            "Completion",
+            f"{fmt.people(m.completions)} of {pop} finish ({fmt.percent(m.completion_rate)}); "
+            f"{fmt.people(m.failures)} fail; {fmt.people(m.abandonments)} give up",
+        )
+    ]
+    if m.critical_path_days is not None and m.critical_path:
+        rows.append(
+            ("Critical path", f"{fmt.days(m.critical_path_days)}: {_ARROW.join(m.critical_path)}")
+        )
+    elif m.critical_path_note:
+        rows.append(("Critical path", f"none ({m.critical_path_note})"))
+    timing = []
+    if m.expected_days_for_completers is not None:
+        timing.append(f"{fmt.days(m.expected_days_for_completers)} expected for those who finish")
+    if m.elapsed_p50_days is not None and m.elapsed_p90_days is not None:
+        timing.append(
+            f"simulated p50 {fmt.days(m.elapsed_p50_days)}, p90 {fmt.days(m.elapsed_p90_days)} "
+            f"({m.simulation_runs:,} runs, seed {m.simulation_seed})"
+        )
+    if timing:
+        rows.append(("Elapsed time", "; ".join(timing)))
+    if m.expected_effort_hours is not None:
+        rows.append(
+            (
+                "Time tax",
+                f"{fmt.hours(m.expected_effort_hours)} of the person's own time per starter "
+                f"({(m.population_effort_hours or 0):,.0f} hours per period)",
+            )
+        )
+    rows.append(
+        (
+            "Handoffs",
+            f"{m.handoff_count} between {fmt.plural(m.agency_count, 'agency', 'agencies')} "
+            f"({m.expected_handoffs_per_person:.1f} per person on average)",
+        )
+    )
+    rows.append(
+        (
+            "Asked again",
+            f"{fmt.plural(m.duplicate_item_count, 'data item')} can be asked more than once; "
+            f"{m.expected_repeat_requests_per_person:.2f} repeat requests per person",
+        )
+    )
+    return rows
+
+
+def _tables(report: Report, top: int) -> list[_Table]:
+    tables = []
+    b_rows = tuple(
+        (
+            str(b.rank),
+            b.touchpoint,
+            b.name,
+            b.agency,
+            f"{b.median_days:g}",
+            f"{b.expected_days:.1f}",
+            fmt.percent(b.share),
+            fmt.people(b.people_lost),
+            "yes" if b.on_critical_path else "",
+        )
+        for b in report.bottlenecks[:top]
+    )
+    tables.append(
+        _Table(
+            "Bottlenecks",
+            "ranked by expected days = expected visits x median days, per person who starts",
+            (
+                "#",
+                "id",
+                "touchpoint",
+                "agency",
+                "median d",
+                "expected d",
+                "share",
+                "lost",
+                "critical",
+            ),
+            b_rows,
+            frozenset({0, 4, 5, 6, 7}),
+        )
+    )
+    h_rows = tuple(
+        (
+            f"{h.from_touchpoint}{_ARROW}{h.to_touchpoint}",
+            f"{h.from_agency}{_ARROW}{h.to_agency}",
+            h.boundary,
+            fmt.people(h.people),
+            f"{h.wait_days:g} d" if h.wait_days else "",
+            fmt.people(h.people_lost_after),
+            "ping-pong" if h.ping_pong else "",
+        )
+        for h in sorted(report.handoffs, key=lambda h: -h.people)[:top]
+    )
+    tables.append(
+        _Table(
+            "Handoffs",
+            f"{fmt.plural(len(report.handoffs), 'edge')} between agencies; people per period",
+            ("edge", "agencies", "boundary", "people", "wait", "lost after", ""),
+            h_rows,
+            frozenset({3, 5}),
+        )
+    )
+    d_rows = tuple(
+        (
+            d.item,
+            d.scope,
+            ", ".join(d.agencies),
+            ", ".join(d.touchpoints),
+            f"{d.expected_asks_per_person:.2f}",
+            fmt.percent(d.asked_again_rate),
+            fmt.people(d.people_asked_again),
+        )
+        for d in report.duplicate_requests[:top]
+    )
+    tables.append(
+        _Table(
+            "Duplicate data requests",
+            "ranked by people asked again, then by agencies asking",
+            ("item", "scope", "agencies", "touchpoints", "asks/person", "asked again", "people"),
+            d_rows,
+            frozenset({4, 5, 6}),
+        )
+    )
+    l_rows = tuple(
+        (
+            d.touchpoint,
+            d.name,
+            d.agency,
+            fmt.percent(d.rate),
+            fmt.people(d.arrivals),
+            fmt.people(d.people_lost),
+            "after handoff" if d.after_handoff else "",
+        )
+        for d in report.drop_off[:top]
+        if d.people_lost > 0
+    )
+    tables.append(
+        _Table(
+            "Biggest leaks",
+            "people lost per period",
+            ("id", "touchpoint", "agency", "rate", "arrive", "lost", ""),
+            l_rows,
+            frozenset({3, 4, 5}),
+        )
+    )
+    return [t for t in tables if t.rows]
+
+
+def _title(report: Report) -> str:
+    life = f" — {report.life_experience}" if report.life_experience else ""
+    return f"{report.title} ({report.journey}){life}"
+
+
+def _population_line(report: Report) -> str:
+    m = report.metrics
+    source = "default; set population: in the journey" if m.population_is_default else "journey"
+    return f"{fmt.people(m.population)} people start per period ({source})"
+
+
+def render_text(report: Report, *, top: int = 5) -> str:
+    """A readable terminal summary of a report."""
+    out = [_title(report), _population_line(report), ""]
+    head = _headline(report)
+    width = max(len(k) for k, _ in head)
+    out += [f"  {k.ljust(width)}  {v}" for k, v in head]
+    for table in _tables(report, top):
+        out += ["", *_text_table(table)]
+    if report.reissued_requests:
+        out += ["", "Documents the government issued and asks for again"]
+        for r in report.reissued_requests:
+            out.append(
+                f"  {r.item}: given at {', '.join(r.given_at)} ({', '.join(r.issuing_agencies)})"
+                f", asked again at {', '.join(r.asked_at)} ({', '.join(r.asking_agencies)})"
+            )
+    if report.findings:
+        out += ["", "Findings"]
+        for i, f in enumerate(report.findings, start=1):
+            out.append(f"  {i}. [{f.severity}] {f.title}")
+            out.append(f"     {f.detail}")
+            out.append(f"     → {f.recommendation}")
+            if "illustrative" in f.evidence:
+                out.append(f"     evidence: {f.evidence}")
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(report: Report, *, top: int = 5) -> str:
+    """Markdown for a pull request, issue or wiki page."""
+    out = [f"## {_md_escape(_title(report))}", "", f"*{_population_line(report)}*", ""]
+    out += ["| metric | value |", "|---|---|"]
+    out += [f"| {k} | {_md_escape(v)} |" for k, v in _headline(report)]
+    for table in _tables(report, top):
+        out += ["", *_md_table(table)]
+    if report.findings:
+        out += ["", "### Findings", ""]
+        for i, f in enumerate(report.findings, start=1):
+            out.append(f"{i}. **{_md_escape(f.title)}** ({f.severity}, evidence: {f.evidence})  ")
+            out.append(f"   {_md_escape(f.detail)}  ")
+            out.append(f"   *Recommendation:* {_md_escape(f.recommendation)}")
+    return "\n".join(out) + "\n"
+
+
+def render_json(report: Report | Portfolio) -> str:
+    """Deterministic JSON (sorted as built, 2-space indent, one trailing newline)."""
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_portfolio(portfolio: Portfolio, *, fmt_name: str = "text", top: int = 10) -> str:
+    """The portfolio view in ``text`` or ``markdown``, followed by each journey's summary."""
+    items = _Table(
+        "Data items asked most across journeys",
+        "journeys asking, touchpoints asking, requests per period",
+        ("item", "journeys", "touchpoints", "agencies", "requests", "asked again in"),
+        tuple(
+            (
+                i.item,
+                str(len(i.journeys)),
+                str(i.touchpoints),
+                ", ".join(i.agencies),
+                fmt.people(i.requests),
+                ", ".join(i.duplicated_in),
+            )
+            for i in portfolio.items[:top]
+        ),
+        frozenset({1, 2, 4}),
+    )
+    pairs = _Table(
+        "Agency pairs that hand people off most",
+        "people handed off per period, summed over journeys",
+        ("from", "to", "people", "handoffs", "journeys"),
+        tuple(
+            (
+                p.from_agency,
+                p.to_agency,
+                fmt.people(p.people),
+                str(p.handoffs),
+                ", ".join(p.journeys),
+            )
+            for p in portfolio.agency_pairs[:top]
+        ),
+        frozenset({2, 3}),
+    )
+    overview = _Table(
+        "Journeys",
+        "",
+        (
+            "journey",
+            "touchpoints",
+            "agencies",
+            "complete",
+            "critical path",
+            "time tax",
+            "handoffs",
+            "asked again",
+        ),
+        tuple(
+            (
+                r.journey,
+                str(r.metrics.touchpoint_count),
+                str(r.metrics.agency_count),
+                fmt.percent(r.metrics.completion_rate),
+                fmt.days(r.metrics.critical_path_days)
+                if r.metrics.critical_path_days is not None
+                else "loops",
+                fmt.hours(r.metrics.expected_effort_hours)
+                if r.metrics.expected_effort_hours is not None
+                else "",
+                str(r.metrics.handoff_count),
+                str(r.metrics.duplicate_item_count),
+            )
+            for r in portfolio.reports
+        ),
+        frozenset({1, 2, 3, 6, 7}),
+    )
+    if fmt_name == "markdown":
+        out = [f"# Portfolio of {len(portfolio.reports)} journeys", ""]
+        for table in (overview, items, pairs):
+            if table.rows:
+                out += [*_md_table(table), ""]
+        for r in portfolio.reports:
+            out.append(render_markdown(r, top=5))
+        return "\n".join(out)
+    out = [f"Portfolio of {len(portfolio.reports)} journeys", ""]
+    for table in (overview, items, pairs):
+        if table.rows:
+            out += [*_text_table(table), ""]
+    for r in portfolio.reports:
+        out += ["=" * 78, render_text(r, top=3)]
+    return "\n".join(out)

@@ -1,0 +1,312 @@
+"""The analysis report: the only thing renderers consume.
+
+A :class:`Report` is a frozen, JSON-ready record of everything the analysis found about one
+journey: headline metrics, per-touchpoint flow, ranked bottlenecks, handoffs, duplicate data
+requests, drop-off, plain-language findings and the state of the evidence. Renderers (text,
+Markdown, JSON, Graphviz, HTML) read it and never recompute analysis.
+
+Numbers are per period for ``population`` people who start the journey (the journey's own
+``population``, else :data:`DEFAULT_POPULATION`, and ``Metrics.population_is_default`` says
+which). Durations are in days, effort in hours.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "DEFAULT_POPULATION",
+    "Bottleneck",
+    "DropOff",
+    "DuplicateRequest",
+    "EvidenceSummary",
+    "Finding",
+    "Handoff",
+    "Metrics",
+    "Portfolio",
+    "PortfolioItem",
+    "PortfolioPair",
+    "Reissue",
+    "Report",
+    "TouchpointFlow",
+]
+
+#: People per period assumed when a journey gives no ``population``.
+DEFAULT_POPULATION = 1000
+
+Severity = Literal["high", "medium", "low", "info"]
+Boundary = Literal["agency", "department", "level"]
+Scope = Literal["cross_agency", "same_agency"]
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.metadata.get("json", f.name): _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+        }
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return round(value, 9) if value != int(value) else float(value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """Headline numbers for the whole journey."""
+
+    completion_rate: float
+    failure_rate: float
+    abandon_rate: float
+    critical_path: tuple[str, ...] | None
+    critical_path_days: float | None
+    critical_path_note: str | None
+    expected_days_for_completers: float | None
+    expected_days_note: str | None
+    elapsed_p50_days: float | None
+    elapsed_p90_days: float | None
+    simulation_runs: int | None
+    simulation_seed: int | None
+    expected_effort_hours: float | None
+    effort_hours_by_agency: dict[str, float]
+    population: int
+    population_is_default: bool
+    population_effort_hours: float | None
+    handoff_count: int
+    expected_handoffs_per_person: float
+    touchpoint_count: int
+    agency_count: int
+    duplicate_item_count: int
+    expected_repeat_requests_per_person: float
+    completions: float
+    failures: float
+    abandonments: float
+
+
+@dataclass(frozen=True, slots=True)
+class TouchpointFlow:
+    """Flow numbers for one touchpoint."""
+
+    touchpoint: str
+    name: str
+    agency: str
+    stage: str | None
+    expected_visits: float
+    reach: float
+    arrivals: float
+    drop_off_rate: float | None
+    people_lost: float
+    median_days: float | None
+    p90_days: float | None
+    expected_days: float
+    effort_hours: float | None
+    expected_effort_hours: float
+    on_critical_path: bool
+    asks_again: tuple[str, ...]
+    reasks_issued: tuple[str, ...]
+    evidence: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Bottleneck:
+    """A touchpoint ranked by its contribution to elapsed time (expected visits x median days)."""
+
+    rank: int
+    touchpoint: str
+    name: str
+    agency: str
+    expected_days: float
+    share: float
+    median_days: float
+    expected_visits: float
+    people_lost: float
+    on_critical_path: bool
+    critical_path_share: float | None
+    evidence: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Handoff:
+    """An edge between touchpoints of two different agencies."""
+
+    from_touchpoint: str = field(metadata={"json": "from"})
+    to_touchpoint: str = field(metadata={"json": "to"})
+    from_agency: str
+    to_agency: str
+    boundary: Boundary
+    from_level: str | None
+    to_level: str | None
+    from_department: str | None
+    to_department: str | None
+    people: float
+    share_of_starters: float
+    wait_days: float | None
+    people_lost_after: float
+    ping_pong: bool
+    kind: Literal["sequence", "alternative", "parallel"]
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateRequest:
+    """A data item one person can be asked for more than once."""
+
+    item: str
+    name: str
+    scope: Scope
+    touchpoints: tuple[str, ...]
+    agencies: tuple[str, ...]
+    asked_again_at: tuple[str, ...]
+    expected_asks_per_person: float
+    asked_rate: float
+    asked_again_rate: float
+    people_asked_again: float
+    repeat_requests: float
+    via_loop: bool
+    issued_by: tuple[str, ...]
+    sensitive: bool
+    government_issued: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Reissue:
+    """A document the government issued earlier in the journey and later asks the person for."""
+
+    item: str
+    name: str
+    given_at: tuple[str, ...]
+    asked_at: tuple[str, ...]
+    issuing_agencies: tuple[str, ...]
+    asking_agencies: tuple[str, ...]
+    people: float
+
+
+@dataclass(frozen=True, slots=True)
+class DropOff:
+    """Abandonment at one touchpoint."""
+
+    touchpoint: str
+    name: str
+    agency: str
+    rate: float
+    arrivals: float
+    people_lost: float
+    share_of_losses: float
+    after_handoff: bool
+    in_parallel_block: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One plain-language finding with the numbers behind it and a recommendation."""
+
+    kind: Literal[
+        "bottleneck",
+        "handoff",
+        "ping_pong",
+        "duplicate_request",
+        "reissued_request",
+        "drop_off",
+        "time_tax",
+        "evidence",
+    ]
+    severity: Severity
+    title: str
+    detail: str
+    recommendation: str
+    touchpoints: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+    evidence: str = "mixed"
+    numbers: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSummary:
+    """Where the numbers come from, and which are missing."""
+
+    by_kind: dict[str, int]
+    illustrative: tuple[str, ...]
+    unlabelled: tuple[str, ...]
+    missing_duration: tuple[str, ...]
+    missing_drop_off: tuple[str, ...]
+    missing_effort: tuple[str, ...]
+    sources: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything the analysis found about one journey (see the module docstring)."""
+
+    journey: str
+    title: str
+    life_experience: str | None
+    metrics: Metrics
+    touchpoints: tuple[TouchpointFlow, ...]
+    bottlenecks: tuple[Bottleneck, ...]
+    bottleneck_metric: str
+    handoffs: tuple[Handoff, ...]
+    handoff_matrix: dict[str, dict[str, float]]
+    duplicate_requests: tuple[DuplicateRequest, ...]
+    reissued_requests: tuple[Reissue, ...]
+    drop_off: tuple[DropOff, ...]
+    findings: tuple[Finding, ...]
+    evidence: EvidenceSummary
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the ``--format json`` contract)."""
+        data: dict[str, Any] = _plain(self)
+        return data
+
+    def touchpoint(self, touchpoint_id: str) -> TouchpointFlow:
+        """The flow numbers of one touchpoint (``KeyError`` if unknown)."""
+        for flow in self.touchpoints:
+            if flow.touchpoint == touchpoint_id:
+                return flow
+        raise KeyError(touchpoint_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioItem:
+    """A data item across several journeys: who asks for it and how often."""
+
+    item: str
+    name: str
+    journeys: tuple[str, ...]
+    touchpoints: int
+    agencies: tuple[str, ...]
+    requests: float
+    duplicated_in: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioPair:
+    """An agency pair handing people off, across several journeys."""
+
+    from_agency: str
+    to_agency: str
+    journeys: tuple[str, ...]
+    handoffs: int
+    people: float
+
+
+@dataclass(frozen=True, slots=True)
+class Portfolio:
+    """Several journeys analysed together (``journeymap analyze DIR``)."""
+
+    reports: tuple[Report, ...]
+    items: tuple[PortfolioItem, ...]
+    agency_pairs: tuple[PortfolioPair, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the portfolio tables plus one report per journey."""
+        data: dict[str, Any] = _plain(self)
+        return data
