@@ -11,11 +11,15 @@ HEAVY = ("networkx", "jinja2", "graphviz", "duckdb")
 
 
 def _loaded_after(code: str) -> list[str]:
-    probe = code + f"\nimport sys\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    probe = (
+        code
+        + f"\nimport sys\nprint('loaded:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
     out = subprocess.run(
         [sys.executable, "-W", "error", "-c", probe], capture_output=True, text=True, check=True
     )
-    return [m for m in out.stdout.strip().splitlines()[-1].split(",") if m]
+    last = out.stdout.strip().splitlines()[-1].removeprefix("loaded:")
+    return [m for m in last.split(",") if m]
 
 
 def test_import_is_cheap() -> None:
