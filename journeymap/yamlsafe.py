@@ -341,6 +341,18 @@ for _tag, _regexp, _first in _CORE_RESOLVERS:
     _Dumper.add_implicit_resolver(_tag, _regexp, _first)
 
 
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    """Short lists of plain values in flow style (``asks: [ssn, dd214]``), others as blocks."""
+    flat = all(
+        isinstance(v, int | float | bool) or (isinstance(v, str) and "\n" not in v) for v in data
+    )
+    short = flat and sum(len(str(v)) + 2 for v in data) <= 60
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=short)
+
+
+_Dumper.add_representer(list, _represent_list)
+
+
 def dump_yaml(data: Any) -> str:
     """Serialise plain data as block-style YAML that :func:`load_located` reads back equal."""
     return yaml.dump(

@@ -6,6 +6,8 @@ import json
 
 import pytest
 from conftest import EXAMPLES, ROOT
+from hypothesis import given, settings
+from strategies import journeys
 
 from journeymap.schema import journey_schema, journey_schema_json
 
@@ -49,3 +51,41 @@ def test_examples_start_with_schema_comment(path: object) -> None:
 
 def test_schema_is_valid_json() -> None:
     json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _validator():  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_schema_accepts_contract_example_and_examples() -> None:
+    import yaml
+    from conftest import DATA
+
+    validator = _validator()
+    for path in [DATA / "contract-example.yaml", *EXAMPLES]:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        errors = [e.message for e in validator.iter_errors(doc)]
+        assert errors == [], (path.name, errors)
+
+
+def test_schema_rejects_what_the_loader_rejects() -> None:
+    import yaml
+    from conftest import DATA
+
+    validator = _validator()
+    doc = yaml.safe_load((DATA / "contract-example.yaml").read_text(encoding="utf-8"))
+    doc["touchpoints"][0]["channel"] = "fax"
+    doc["touchpoints"][0]["duraton"] = "5d"
+    doc["touchpoints"][1]["duration"] = "5"
+    messages = sorted(e.message for e in validator.iter_errors(doc))
+    assert len(messages) == 3
+
+
+@settings(max_examples=50, deadline=None)
+@given(journeys())
+def test_schema_accepts_generated_journeys(doc: dict[str, object]) -> None:
+    assert list(_validator().iter_errors(doc)) == []
