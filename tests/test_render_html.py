@@ -153,3 +153,11 @@ def test_every_example_renders(path: Path) -> None:
     names = soup.find(id="map").get_text()
     for tp in j.touchpoints:
         assert tp.name in names
+
+
+def test_docs_list_every_context_field() -> None:
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "narrative.md").read_text(encoding="utf-8")
+    for name in NarrativeContext.documented_fields():
+        assert f"| `{name}` |" in doc, name
