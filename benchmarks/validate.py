@@ -30,7 +30,7 @@ def main() -> None:
         "import sys, runpy; sys.argv = ['journeymap', 'validate', sys.argv[1]]\n"
         "try:\n    runpy.run_module('journeymap', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+        f"print('loaded:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
     loaded = (
         subprocess.run(

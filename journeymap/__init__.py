@@ -14,8 +14,8 @@ Journeys are YAML files (see ``docs/format.md``) loaded into typed, frozen model
     >>> journey.touchpoints[0].duration.median.days
     5.0
 
-Importing journeymap is cheap: heavy parts (networkx analysis, Graphviz, jinja2, DuckDB) load
-only when used.
+Importing journeymap is cheap: every part (pydantic models, networkx analysis, Graphviz,
+jinja2, DuckDB) loads on first use.
 """
 
 from __future__ import annotations
@@ -24,59 +24,102 @@ __version__ = "0.1.0"
 
 from typing import TYPE_CHECKING, Any
 
-from .catalog import CATALOG, CatalogItem
-from .durations import Duration, parse_duration
-from .exceptions import JourneyFileError, JourneymapError, Problem, UsageError
-from .loading import (
-    ValidationResult,
-    check_journey,
-    check_journey_file,
-    dump_journey,
-    find_journey_files,
-    load_journey,
-    parse_journey,
-)
-from .models import (
-    Agency,
-    Channel,
-    DataItem,
-    DurationStats,
-    EventsSpec,
-    Evidence,
-    Form,
-    Journey,
-    Lane,
-    Level,
-    Outcome,
-    Persona,
-    Stage,
-    Touchpoint,
-    Transition,
-)
-
 if TYPE_CHECKING:
     from .analysis import analyze
+    from .catalog import CATALOG, CatalogItem
+    from .durations import Duration, parse_duration
+    from .exceptions import JourneyFileError, JourneymapError, Problem, UsageError
     from .graph import build_graph
+    from .loading import (
+        ValidationResult,
+        check_journey,
+        check_journey_file,
+        dump_journey,
+        find_journey_files,
+        load_journey,
+        parse_journey,
+    )
+    from .models import (
+        Agency,
+        Channel,
+        DataItem,
+        DurationStats,
+        EventsSpec,
+        Evidence,
+        Form,
+        Journey,
+        Lane,
+        Level,
+        Outcome,
+        Persona,
+        Stage,
+        Touchpoint,
+        Transition,
+    )
     from .report import Report
 
-#: Heavy parts, imported on first use so that ``import journeymap`` stays cheap.
-_LAZY = {
-    "analyze": ("journeymap.analysis", "analyze"),
-    "build_graph": ("journeymap.graph", "build_graph"),
-    "Report": ("journeymap.report", "Report"),
+#: Where each public name lives; modules are imported on first use, so that
+#: ``import journeymap`` costs nothing and each command loads only what it needs.
+_WHERE = {
+    "analyze": "analysis",
+    "build_graph": "graph",
+    "Report": "report",
+    "CATALOG": "catalog",
+    "CatalogItem": "catalog",
+    "Duration": "durations",
+    "parse_duration": "durations",
+    "JourneyFileError": "exceptions",
+    "JourneymapError": "exceptions",
+    "Problem": "exceptions",
+    "UsageError": "exceptions",
+    **dict.fromkeys(
+        [
+            "ValidationResult",
+            "check_journey",
+            "check_journey_file",
+            "dump_journey",
+            "find_journey_files",
+            "load_journey",
+            "parse_journey",
+        ],
+        "loading",
+    ),
+    **dict.fromkeys(
+        [
+            "Agency",
+            "Channel",
+            "DataItem",
+            "DurationStats",
+            "EventsSpec",
+            "Evidence",
+            "Form",
+            "Journey",
+            "Lane",
+            "Level",
+            "Outcome",
+            "Persona",
+            "Stage",
+            "Touchpoint",
+            "Transition",
+        ],
+        "models",
+    ),
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
+    if name in _WHERE:
         import importlib
 
-        module, attr = _LAZY[name]
-        value = getattr(importlib.import_module(module), attr)
+        value = getattr(importlib.import_module(f"journeymap.{_WHERE[name]}"), name)
         globals()[name] = value
         return value
     msg = f"module 'journeymap' has no attribute {name!r}"
     raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])
 
 
 __all__ = [

@@ -8,6 +8,7 @@ never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +20,10 @@ from . import __version__
 from .exceptions import JourneyFileError, JourneymapError, UsageError
 
 __all__ = ["cli", "main"]
+
+# This process is the command line, not a host application: pydantic plugins (scanned from
+# every installed distribution's metadata, ~50 ms) serve nothing here. Users can still set it.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
