@@ -26,7 +26,6 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from .. import fmt
 from ..graph import build_graph
 from ..models import Journey
 from ..report import (
@@ -303,8 +302,9 @@ def _evidence(G: nx.DiGraph) -> EvidenceSummary:
         )
     if unlabelled:
         notes.append(
-            f"{fmt.plural(len(unlabelled), 'touchpoint')} do not say how their numbers were "
-            "obtained"
+            "1 touchpoint does not say how its numbers were obtained"
+            if len(unlabelled) == 1
+            else f"{len(unlabelled)} touchpoints do not say how their numbers were obtained"
         )
     if missing_duration:
         notes.append(

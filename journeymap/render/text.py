@@ -240,13 +240,19 @@ def render_text(report: Report, *, top: int = 5) -> str:
                 f", asked again at {', '.join(r.asked_at)} ({', '.join(r.asking_agencies)})"
             )
     if report.findings:
-        out += ["", "Findings"]
-        for i, f in enumerate(report.findings, start=1):
+        shown = report.findings[: 2 * top]
+        out += ["", f"Findings ({len(shown)} of {len(report.findings)}, most severe first)"]
+        for i, f in enumerate(shown, start=1):
             out.append(f"  {i}. [{f.severity}] {f.title}")
             out.append(f"     {f.detail}")
             out.append(f"     → {f.recommendation}")
             if "illustrative" in f.evidence:
                 out.append(f"     evidence: {f.evidence}")
+        if len(shown) < len(report.findings):
+            out.append(
+                f"  ... {len(report.findings) - len(shown)} more: use --top, --format markdown "
+                "or --format json to see all"
+            )
     return "\n".join(out) + "\n"
 
 
