@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build/demo
-EXAMPLE ?= examples/life_events/start-small-business.yaml
+EXAMPLE ?= examples/life_events/transition-to-civilian-life.yaml
 
 .PHONY: demo test lint typecheck unit schema venv clean bench
 

@@ -310,6 +310,8 @@ def _from_pydantic(
                 else "remove it"
             )
             message = f"unknown key {loc[-1]!r}; {hint}"
+            if " " in str(loc[-1]):
+                message += " (inside {...} a comma ends a value: put text with commas in quotes)"
             problems.append((_locate(located, source, loc, message, key=True), loc))
             continue
         if kind == "missing":

@@ -456,3 +456,15 @@ def test_non_finite_satisfaction() -> None:
         "the A-11 score from 1 to 5"
     ]
     assert math.isnan(float("nan"))
+
+
+def test_comma_in_flow_mapping_hint() -> None:
+    text = replace(
+        "  - {id: DMV, name: State DMV, level: state}\n",
+        "  - {id: DMV, name: State DMV, roads and more, level: state}\n",
+    )
+    assert errors_of(text) == [
+        "j.yaml:6:32: agencies[1].roads and more: unknown key 'roads and more'; allowed keys: "
+        "id, name, level, department, delivery_model (inside {...} a comma ends a value: put "
+        "text with commas in quotes)"
+    ]
