@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= build/demo
 EXAMPLE ?= examples/life_events/transition-to-civilian-life.yaml
 
-.PHONY: demo test lint typecheck unit schema venv clean bench
+.PHONY: demo test lint typecheck unit schema venv clean bench gallery
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "journeymap needs Python >= 3.11")'
@@ -24,8 +24,15 @@ demo: $(STAMP)
 	$(BIN)/journeymap analyze $(EXAMPLE)
 	$(BIN)/journeymap analyze $(EXAMPLE) --format json -o $(OUT)/report.json
 	$(BIN)/journeymap analyze examples/life_events --format markdown -o $(OUT)/portfolio.md
+	$(BIN)/journeymap render $(EXAMPLE) -o $(OUT)/map.svg
+	$(BIN)/journeymap render $(EXAMPLE) -o $(OUT)/map.png
+	$(BIN)/journeymap report $(EXAMPLE) -o $(OUT)/report.html
 	@echo
-	@echo "Wrote $(OUT)/report.json (the analysis) and $(OUT)/portfolio.md (all examples)."
+	@echo "Wrote, in $(OUT)/:"
+	@echo "  report.html   the narrative report (open it in a browser; it works offline)"
+	@echo "  map.svg       the journey map (map.png for slides)"
+	@echo "  report.json   the analysis, for other tools"
+	@echo "  portfolio.md  all examples side by side"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -44,6 +51,11 @@ schema: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/validate.py
 	$(PY) benchmarks/analyze.py
+	$(PY) benchmarks/render_map.py
+
+gallery: $(STAMP)
+	@mkdir -p docs/gallery
+	for f in examples/life_events/*.yaml; do $(BIN)/journeymap render $$f -o docs/gallery/$$(basename $$f .yaml).png; done
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -295,6 +295,105 @@ def summary(path: str) -> None:
     click.echo("\n".join(lines))
 
 
+@cli.command()
+@click.argument("path", type=click.Path())
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The HTML file to write (atomically).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "system", "wasm", "none"]),
+    default="auto",
+    show_default=True,
+    help="Graphviz for the map: system 'dot', WebAssembly, or none (no map).",
+)
+@click.option(
+    "--lanes",
+    type=click.Choice(["agency", "stage", "blueprint"]),
+    default="agency",
+    show_default=True,
+    help="Lanes of the map.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="How many top bottlenecks the map marks.",
+)
+@click.option(
+    "--template-dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Templates that override the defaults (an agency's branding).",
+)
+@click.option(
+    "--population",
+    type=click.IntRange(min=1),
+    help="People who start per period (default: the journey's population, else 1,000).",
+)
+def report(
+    path: str,
+    output: str,
+    engine: str,
+    lanes: str,
+    top: int,
+    template_dir: str | None,
+    population: int | None,
+) -> None:
+    """Write the HTML narrative: one self-contained, accessible page about a journey.
+
+    Headline figures, the journey map, a stage-by-stage story, ranked findings, the data
+    request and handoff matrices, the drop-off funnel, the feelings curve and the evidence,
+    in one file that works offline and prints cleanly.
+
+    \b
+    Examples:
+        journeymap report examples/life_events/having-a-child.yaml -o having-a-child.html
+        journeymap report my-journey.yaml -o out.html --template-dir branding/
+    """
+    _write_narrative(
+        path,
+        output,
+        engine=engine,
+        lanes=lanes,
+        top=top,
+        template_dir=template_dir,
+        population=population,
+    )
+
+
+def _write_narrative(
+    path: str,
+    output: str,
+    *,
+    engine: str,
+    lanes: str,
+    top: int,
+    template_dir: str | None = None,
+    population: int | None = None,
+) -> None:
+    from .analysis import analyze as run_analysis
+    from .loading import load_journey
+    from .render.html import write_narrative
+
+    folder = Path(output).parent
+    if not folder.is_dir():
+        msg = f"cannot write {output!r}: the folder {str(folder)!r} does not exist"
+        raise click.UsageError(msg)
+    journey = load_journey(path)
+    result = run_analysis(journey, population=population)
+    why = write_narrative(
+        journey, result, output, engine=engine, lanes=lanes, top=top, template_dir=template_dir
+    )
+    if why:
+        click.echo(f"warning: the report has no map: {why}", err=True)
+    click.echo(f"{output}: report on {journey.title} ({len(journey.touchpoints)} touchpoints)")
+
+
 def _write_text(output: str | None, text: str) -> None:
     """Write to a file atomically (nothing half-written) or to standard output."""
     if output is None or output == "-":
@@ -303,6 +402,15 @@ def _write_text(output: str | None, text: str) -> None:
     from .output import write_atomic
 
     write_atomic(Path(output), text.encode("utf-8"))
+
+
+def _register() -> None:
+    from .render.command import render_command
+
+    cli.add_command(render_command)
+
+
+_register()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

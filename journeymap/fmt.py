@@ -2,7 +2,46 @@
 
 from __future__ import annotations
 
-__all__ = ["days", "hours", "people", "percent", "plural"]
+__all__ = ["days", "hours", "in_sentence", "people", "percent", "plural", "the"]
+
+_PROPER = {
+    "Social",
+    "Medicare",
+    "Medicaid",
+    "Federal",
+    "State",
+    "Veterans",
+    "Employer",
+    "US",
+    "U.S.",
+    "DD",
+    "SNAP",
+    "WIC",
+    "Passport",
+    "FEMA",
+    "SBA",
+    "IRS",
+    "VA",
+    "Baby's",
+}
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: 'Date of birth' -> 'date of birth'.
+
+    Kept as is when it starts with a proper word ('Social Security number') or an acronym.
+    """
+    words = name.split()
+    if not words or words[0] in _PROPER or words[0].isupper():
+        return name
+    if len(words) > 1 and not words[1][:1].islower():
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def the(name: str) -> str:
+    """'Social Security Administration' -> 'the Social Security Administration'."""
+    return name if name.lower().startswith("the ") else f"the {name}"
 
 
 def plural(n: float, word: str, words: str | None = None) -> str:

@@ -60,19 +60,12 @@ def browser() -> Iterator[Any]:
 
 
 def _render(journey: Journey, tmp_path: Path, name: str) -> Path:
-    from journeymap.render.html import render_narrative as narrate
+    """The real report, map included (system Graphviz, else WebAssembly, else no map)."""
+    from journeymap.render.html import write_narrative
 
     path = tmp_path / f"{name}.html"
-    path.write_text(narrate(journey, analyze(journey), map_svg=_map(journey)), encoding="utf-8")
+    write_narrative(journey, analyze(journey), path)
     return path
-
-
-def _map(journey: Journey) -> str | None:
-    try:
-        from journeymap.render.dot import render_svg
-    except ImportError:
-        return None
-    return render_svg(journey, analyze(journey))
 
 
 class Page:

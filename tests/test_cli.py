@@ -288,3 +288,37 @@ def test_analyze_bad_flag_exits_2(good: Path) -> None:
     code, _, err = run("analyze", str(good), "--top", "0")
     assert code == 2
     assert "Invalid value for '--top'" in err
+
+
+def test_report_writes_self_contained_html(good: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["report", str(good), "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output.endswith(f"{out}: report on Tiny journey (3 touchpoints)\n")
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert 'id="map-frame"' in text or "This copy has no map" in text
+    assert oct(out.stat().st_mode & 0o777) != oct(0o600)  # not private like a temp file
+
+
+def test_render_html_suffix_is_the_report(good: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(
+        cli, ["render", str(good), "-o", str(out), "--engine", "auto"], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    assert "<h1>Tiny journey</h1>" in out.read_text(encoding="utf-8")
+
+
+def test_report_without_map_and_bad_input(good: Path, bad: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["report", str(good), "-o", str(out), "--engine", "none"])
+    assert result.exit_code == 0
+    assert "This copy has no map" in out.read_text(encoding="utf-8")
+    code, _, err = run("report", str(bad), "-o", str(tmp_path / "no.html"))
+    assert code == 1
+    assert err.startswith(f"{bad}:10:13:")
+    assert not (tmp_path / "no.html").exists()
+    code, _, err = run("report", str(good), "-o", str(tmp_path / "missing" / "x.html"))
+    assert code == 2
+    assert "does not exist" in err

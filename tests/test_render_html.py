@@ -47,10 +47,10 @@ def test_every_touchpoint_is_named(tiny_html: str) -> None:
 def test_story_names_handoffs_and_repeat_asks(tiny_html: str) -> None:
     paragraphs = [p.get_text() for p in soup_of(tiny_html).select("#story p")]
     assert paragraphs[0] == (
-        "The person starts with Social Security Administration: Apply. This usually takes "
-        "5 days. Social Security Administration asks for the Social Security number. About 10% "
-        "of the people who get here give up (100 of every 1,000 who start). Next, Social "
-        "Security Administration hands The person over to State DMV."
+        "The person starts with the Social Security Administration: Apply. This usually takes "
+        "5 days. The Social Security Administration asks for the Social Security number. About "
+        "10% of the people who get here give up (100 of every 1,000 who start). Next, the Social "
+        "Security Administration hands the person over to the State DMV."
     )
     assert (
         "is asked again for the Social Security number, already given earlier." in (paragraphs[1])

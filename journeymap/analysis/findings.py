@@ -38,31 +38,6 @@ def _name(G: nx.DiGraph, node: str) -> str:
     return f"'{G.nodes[node]['name']}' ({G.nodes[node]['agency']})"
 
 
-_PROPER = {
-    "Social",
-    "Medicare",
-    "Medicaid",
-    "Federal",
-    "State",
-    "Veterans",
-    "Employer",
-    "US",
-    "U.S.",
-    "DD",
-    "SNAP",
-    "WIC",
-    "Passport",
-}
-
-
-def _item(name: str) -> str:
-    """A data item's name inside a sentence: 'Date of birth' -> 'date of birth'."""
-    words = name.split()
-    if len(words) > 1 and words[0] not in _PROPER and words[1][:1].islower():
-        return name[:1].lower() + name[1:]
-    return name
-
-
 def _agency_list(agencies: tuple[str, ...]) -> str:
     if len(agencies) <= 1:
         return "".join(agencies)
@@ -121,6 +96,7 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
         else:
             severity = "low"
         who = _agency_list(d.agencies)
+        name = fmt.in_sentence(d.name)
         loop = " A loop asks for it again." if d.via_loop else ""
         issued = ""
         if d.issued_by:
@@ -129,22 +105,22 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
             Finding(
                 kind="duplicate_request",
                 severity=severity,
-                title=f"Ask once: the {_item(d.name)} is requested by {who}"
+                title=f"Ask once: the {name} is requested by {who}"
                 if len(d.agencies) > 1
-                else f"Ask once: {d.agencies[0]} asks for the {_item(d.name)} more than once",
+                else f"Ask once: {d.agencies[0]} asks for the {name} more than once",
                 detail=(
-                    f"{len(d.touchpoints)} touchpoints ask for the {_item(d.name)} "
+                    f"{len(d.touchpoints)} touchpoints ask for the {name} "
                     f"({', '.join(d.touchpoints)}). A person who starts is asked for it "
                     f"{d.expected_asks_per_person:.2f} times on average; "
                     f"{fmt.percent(rate)} of people ({fmt.people(d.people_asked_again)} of "
                     f"{fmt.people(pop)}) are asked for it more than once.{loop}{issued}"
                 ),
                 recommendation=(
-                    f"Collect the {_item(d.name)} once and share it between {who} with the "
+                    f"Collect the {name} once and share it between {who} with the "
                     "person's consent (A-11: 'only requires giving the government information "
                     "once')."
                     if len(d.agencies) > 1
-                    else f"Keep the {_item(d.name)} from the first request and reuse it within "
+                    else f"Keep the {name} from the first request and reuse it within "
                     f"{d.agencies[0]}."
                 ),
                 touchpoints=d.touchpoints,

