@@ -28,7 +28,24 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+class _Group(click.Group):
+    """Turns journeymap's own errors into click's, so every way of running a command (the
+    console script, ``python -m``, CliRunner) gives the same message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as err:
+            raise click.UsageError(str(err), ctx=ctx) from err
+        except JourneyFileError as err:
+            for problem in err.problems:
+                click.echo(str(problem), err=True)
+            raise click.exceptions.Exit(1) from err
+        except JourneymapError as err:
+            raise click.ClickException(str(err)) from err
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="journeymap")
 def cli() -> None:
     """Map cross-agency life-experience journeys: validate, analyse and draw them.
@@ -164,6 +181,47 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, quiet: bool) -> Non
     show_default=True,
     help="People simulated for the p50/p90 of end-to-end time.",
 )
+@click.option(
+    "--events",
+    "event_logs",
+    multiple=True,
+    help="Event log(s) to measure the journey with: Parquet, CSV or JSON Lines; a glob works. "
+    "Default: the journey's events: block.",
+)
+@click.option(
+    "--map",
+    "map_file",
+    type=click.Path(dir_okay=False),
+    help="YAML mapping of log activities to touchpoint ids ({activity: touchpoint}).",
+)
+@click.option(
+    "--case-column", help="Column of the case id (default: case:concept:name, case_id...)."
+)
+@click.option(
+    "--activity-column", help="Column of the activity (default: concept:name, activity...)."
+)
+@click.option(
+    "--timestamp-column", help="Column of the timestamp (default: time:timestamp, timestamp...)."
+)
+@click.option(
+    "--lifecycle-column", help="Column of lifecycle start/complete (default: lifecycle:transition)."
+)
+@click.option("--since", help="Use events from this date (ISO 8601, e.g. 2024-01-01).")
+@click.option("--until", help="Use events up to this date (ISO 8601).")
+@click.option(
+    "--cutoff",
+    default="30d",
+    show_default=True,
+    help="Cases whose last event is this close to the end of the log are still open, not lost.",
+)
+@click.option(
+    "--min-cell",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Suppress statistics computed from fewer cases than this (small-cell suppression).",
+)
+@click.option("--timezone", help="Time zone of timestamps without an offset (default UTC).")
 def analyze(
     paths: tuple[str, ...],
     fmt: str,
@@ -172,6 +230,17 @@ def analyze(
     population: int | None,
     seed: int,
     runs: int,
+    event_logs: tuple[str, ...],
+    map_file: str | None,
+    case_column: str | None,
+    activity_column: str | None,
+    timestamp_column: str | None,
+    lifecycle_column: str | None,
+    since: str | None,
+    until: str | None,
+    cutoff: str,
+    min_cell: int,
+    timezone: str | None,
 ) -> None:
     """Analyse journeys: bottlenecks, handoffs, duplicate data requests, drop-off, time tax.
 
@@ -191,9 +260,24 @@ def analyze(
 
     files = _expand(paths)
     journeys = [load_journey(path) for path in files]
-    reports = [
-        run_analysis(j, population=population, seed=seed, runs=runs, top=top) for j in journeys
-    ]
+    log_options = {
+        "event_logs": event_logs,
+        "map_file": map_file,
+        "columns": (case_column, activity_column, timestamp_column, lifecycle_column),
+        "since": since,
+        "until": until,
+        "cutoff": cutoff,
+        "min_cell": min_cell,
+        "timezone": timezone,
+    }
+    reports = []
+    for path, journey in zip(files, journeys, strict=True):
+        observed = _observe(path, journey, **log_options)  # type: ignore[arg-type]
+        reports.append(
+            run_analysis(
+                journey, population=population, seed=seed, runs=runs, top=top, observed=observed
+            )
+        )
     if len(reports) == 1 and not any(Path(p).is_dir() for p in paths):
         report = reports[0]
         if fmt == "json":
@@ -293,6 +377,64 @@ def summary(path: str) -> None:
             median = f", {tp.duration.median}" if tp.duration else ""
             lines.append(f"  {tp.id} [{tp.agency}] {tp.name}{median}")
     click.echo("\n".join(lines))
+
+
+def _observe(
+    path: Path,
+    journey: Any,
+    *,
+    event_logs: tuple[str, ...],
+    map_file: str | None,
+    columns: tuple[str | None, ...],
+    since: str | None,
+    until: str | None,
+    cutoff: str,
+    min_cell: int,
+    timezone: str | None,
+) -> Any:
+    """Read the event log for a journey (from --events or its events: block), or None."""
+    spec = journey.events
+    logs = list(event_logs)
+    if not logs and spec is not None:
+        logs = [str(Path(path).parent / p) for p in spec.path]
+    if not logs:
+        return None
+    from .durations import parse_duration
+    from .events import ColumnMap, parse_when, read_event_log
+    from .loading import load_mapping
+
+    mapping = dict(spec.map) if spec else {}
+    if map_file:
+        mapping.update(load_mapping(map_file))
+    base = spec.columns if spec else None
+    given = ColumnMap(
+        case=columns[0] or (base.case if base else None),
+        activity=columns[1] or (base.activity if base else None),
+        timestamp=columns[2] or (base.timestamp if base else None),
+        lifecycle=columns[3] or (base.lifecycle if base else None),
+    )
+    try:
+        cutoff_days = parse_duration(cutoff).days
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--cutoff") from err
+    progress = None
+    if sys.stderr.isatty():
+
+        def progress(stage: str) -> None:
+            click.echo(f"events: {stage}...", err=True)
+
+    return read_event_log(
+        logs,
+        journey=journey,
+        columns=given,
+        activity_map=mapping,
+        since=parse_when(since) if since else None,
+        until=parse_when(until) if until else None,
+        cutoff_days=cutoff_days,
+        min_cell=min_cell,
+        timezone=timezone or (spec.timezone if spec and spec.timezone else "UTC"),
+        progress=progress,
+    )
 
 
 @cli.command()
@@ -416,7 +558,7 @@ _register()
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; library errors become one-line messages and exit codes, never tracebacks."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        code = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)
@@ -447,4 +589,4 @@ def main(argv: Sequence[str] | None = None) -> None:
             err=True,
         )
         sys.exit(1)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -33,6 +33,7 @@ __all__ = [
     "dump_journey",
     "find_journey_files",
     "load_journey",
+    "load_mapping",
     "parse_journey",
 ]
 
@@ -391,6 +392,38 @@ def _kind(value: Any) -> str:
 
 
 # files -------------------------------------------------------------------------------
+
+
+def load_mapping(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Read an activity -> touchpoint mapping file (a YAML mapping of text to text).
+
+    Raises
+    ------
+    JourneyFileError
+        If the file is not a flat mapping of text to text (each problem located).
+    """
+    source = os.fspath(path)
+    try:
+        text = Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise JourneyFileError([Problem(source, None, None, "", f"cannot read: {err}")]) from err
+    located = load_located(text)
+    problems = [
+        Problem(source, p.line, p.column, _dotted(p.path), p.message) for p in located.problems
+    ]
+    data = located.data
+    if not problems and not isinstance(data, dict):
+        problems.append(Problem(source, 1, 1, "", "expected a mapping of activity: touchpoint"))
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if not isinstance(value, str):
+                line, col = located.values.get((key,), (None, None))
+                problems.append(
+                    Problem(source, line, col, key, f"expected a touchpoint id, got {value!r}")
+                )
+    if problems:
+        raise JourneyFileError(problems)
+    return {str(k): str(v) for k, v in data.items()}
 
 
 def find_journey_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:

@@ -23,9 +23,11 @@ __all__ = [
     "DropOff",
     "DuplicateRequest",
     "EvidenceSummary",
+    "FarOff",
     "Finding",
     "Handoff",
     "Metrics",
+    "ObservedSummary",
     "Portfolio",
     "PortfolioItem",
     "PortfolioPair",
@@ -243,6 +245,45 @@ class EvidenceSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class FarOff:
+    """An authored number that the event log contradicts."""
+
+    touchpoint: str
+    metric: str
+    authored: float
+    observed: float
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedSummary:
+    """Designed vs observed: what an event log showed, and where the journey file differs."""
+
+    files: tuple[str, ...]
+    first_event: str | None
+    last_event: str | None
+    rows_read: int
+    rows_used: int
+    rejected: dict[str, int]
+    rejected_examples: dict[str, tuple[str, ...]]
+    unmapped_activities: tuple[tuple[str, int], ...]
+    cases: int
+    completed: int
+    abandoned: int
+    open: int
+    convention: str
+    min_cell: int
+    replaced: tuple[str, ...]
+    never_seen: tuple[str, ...]
+    unexpected_transitions: tuple[tuple[str, str, int], ...]
+    rework: tuple[tuple[str, int], ...]
+    variants: tuple[tuple[tuple[str, ...], int], ...]
+    far_off: tuple[FarOff, ...]
+    case_median_days: float | None
+    case_p90_days: float | None
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything the analysis found about one journey (see the module docstring)."""
 
@@ -260,6 +301,7 @@ class Report:
     drop_off: tuple[DropOff, ...]
     findings: tuple[Finding, ...]
     evidence: EvidenceSummary
+    observed: ObservedSummary | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the ``--format json`` contract)."""

@@ -23,6 +23,8 @@ prints or writes. ``analyze(journey)`` runs them all and returns a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -34,8 +36,10 @@ from ..report import (
     DropOff,
     DuplicateRequest,
     EvidenceSummary,
+    FarOff,
     Handoff,
     Metrics,
+    ObservedSummary,
     Reissue,
     Report,
     TouchpointFlow,
@@ -50,6 +54,9 @@ from .timing import (
     find_expected_days,
     simulate,
 )
+
+if TYPE_CHECKING:
+    from ..events import ObservedLog
 
 __all__ = [
     "Block",
@@ -339,6 +346,7 @@ def analyze(
     runs: int = 10_000,
     seed: int = 0,
     top: int = 5,
+    observed: ObservedLog | None = None,
 ) -> Report:
     """Analyse a journey (or its graph) and return the full :class:`Report`.
 
@@ -352,7 +360,21 @@ def analyze(
         The simulation of end-to-end time (only run when some duration has a ``p90``).
     top:
         How many bottlenecks, duplicate items and leaks become findings.
+    observed:
+        An event log read with :func:`journeymap.events.read_event_log`: its numbers
+        replace the authored ones (marked ``evidence: observed``) and the report gains a
+        designed-vs-observed comparison (``Report.observed``).
     """
+    summary = None
+    if observed is not None:
+        if not isinstance(journey, Journey):
+            msg = "observed evidence needs the Journey, not only its graph"
+            raise TypeError(msg)
+        from ..events import apply_observed
+
+        merged, notes = apply_observed(journey, observed)
+        summary = _observed_summary(journey, observed, notes)
+        journey = merged
     G = build_graph(journey) if isinstance(journey, Journey) else journey
     pop = _population(G, population)
     flow = find_flow(G)
@@ -471,5 +493,69 @@ def analyze(
             **{f: getattr(partial, f) for f in partial.__dataclass_fields__},
             "findings": findings,
             "life_experience": life,
+            "observed": summary,
         }
+    )
+
+
+def _observed_summary(
+    journey: Journey, log: ObservedLog, notes: tuple[str, ...]
+) -> ObservedSummary:
+    """Compare the journey as designed with what the log shows."""
+    far: list[FarOff] = []
+    for tp in journey.touchpoints:
+        seen = log.touchpoints.get(tp.id)
+        if seen is None or seen.suppressed:
+            continue
+        if tp.duration and seen.median_days is not None:
+            authored = tp.duration.median.days
+            ratio = (seen.median_days + 1e-9) / (authored + 1e-9)
+            if ratio > 2 or ratio < 0.5:
+                far.append(FarOff(tp.id, "median_days", authored, seen.median_days))
+        if (
+            tp.drop_off is not None
+            and seen.drop_off is not None
+            and abs(tp.drop_off - seen.drop_off) >= 0.1
+        ):
+            far.append(FarOff(tp.id, "drop_off", tp.drop_off, seen.drop_off))
+        if len(tp.next) > 1 and tp.split is None:
+            for n in tp.next:
+                ob = next(
+                    (t for t in log.transitions if t.source == tp.id and t.target == n.to), None
+                )
+                share = ob.share if ob else 0.0
+                if n.share is not None and abs(n.share - share) >= 0.15:
+                    far.append(FarOff(f"{tp.id}->{n.to}", "share", n.share, share))
+    return ObservedSummary(
+        files=tuple(Path(f).name for f in log.files),
+        first_event=log.first_event,
+        last_event=log.last_event,
+        rows_read=log.rows_read,
+        rows_used=log.rows_used,
+        rejected=dict(log.rejected),
+        rejected_examples=dict(log.rejected_examples),
+        unmapped_activities=log.unmapped_activities,
+        cases=log.cases,
+        completed=log.completed,
+        abandoned=log.abandoned,
+        open=log.open,
+        convention=log.convention,
+        min_cell=log.min_cell,
+        replaced=tuple(t for t in log.touchpoints if not log.touchpoints[t].suppressed),
+        never_seen=log.never_seen,
+        unexpected_transitions=tuple(
+            (t.source, t.target, t.count)
+            for t in log.transitions
+            if not t.in_journey and not t.suppressed
+        ),
+        rework=tuple(
+            (t, o.repeat_cases)
+            for t, o in log.touchpoints.items()
+            if o.repeat_cases >= max(1, log.min_cell)
+        ),
+        variants=log.variants,
+        far_off=tuple(far),
+        case_median_days=log.case_median_days,
+        case_p90_days=log.case_p90_days,
+        notes=(*log.notes, *notes),
     )

@@ -213,6 +213,51 @@ def _tables(report: Report, top: int) -> list[_Table]:
     return [t for t in tables if t.rows]
 
 
+def _observed_lines(report: Report) -> list[str]:
+    """Designed vs observed, as plain lines (the same for text and Markdown)."""
+    o = report.observed
+    if o is None:
+        return []
+    rejected = ", ".join(f"{reason}: {n:,}" for reason, n in o.rejected.items()) or "none"
+    out = [
+        f"Event log {', '.join(o.files)}: {o.cases:,} cases, {o.first_event} to {o.last_event}",
+        f"Rows: {o.rows_read:,} read = {o.rows_used:,} used + "
+        f"{o.rows_read - o.rows_used:,} rejected ({rejected})",
+        f"Cases: {o.completed:,} reached an end, {o.abandoned:,} abandoned, {o.open:,} still open",
+        f"Timing convention: {o.convention}",
+        f"Observed numbers replace authored ones at: {', '.join(o.replaced) or 'none'}"
+        + (
+            f" (statistics from fewer than {o.min_cell} cases suppressed)" if o.min_cell > 1 else ""
+        ),
+    ]
+    for reason, rows in o.rejected_examples.items():
+        out.append(f"  {reason}: {'; '.join(rows)}")
+    if o.unmapped_activities:
+        shown = ", ".join(f"{a!r} ({n:,})" for a, n in o.unmapped_activities[:8])
+        out.append(f"Activities not mapped to a touchpoint (use --map): {shown}")
+    if o.never_seen:
+        out.append(f"Touchpoints never seen in the log: {', '.join(o.never_seen)}")
+    if o.unexpected_transitions:
+        shown = ", ".join(f"{a} → {b} ({n:,})" for a, b, n in o.unexpected_transitions[:8])
+        out.append(f"Transitions in the log that the journey lacks: {shown}")
+    if o.rework:
+        out.append(
+            "Rework (cases repeating a touchpoint): "
+            + ", ".join(f"{t} ({n:,})" for t, n in o.rework)
+        )
+    for f in o.far_off:
+        out.append(
+            f"Far off: {f.touchpoint} {f.metric} authored {f.authored:.3g}, "
+            f"observed {f.observed:.3g}"
+        )
+    if o.variants:
+        out.append("Most frequent paths:")
+        for path, n in o.variants[:5]:
+            out.append(f"  {fmt.plural(n, 'case')}: {_ARROW.join(path)}")
+    out += [f"Note: {n}" for n in o.notes]
+    return out
+
+
 def _title(report: Report) -> str:
     life = f" — {report.life_experience}" if report.life_experience else ""
     return f"{report.title} ({report.journey}){life}"
@@ -232,6 +277,8 @@ def render_text(report: Report, *, top: int = 5) -> str:
     out += [f"  {k.ljust(width)}  {v}" for k, v in head]
     for table in _tables(report, top):
         out += ["", *_text_table(table)]
+    if report.observed is not None:
+        out += ["", "Designed vs observed"] + [f"  {line}" for line in _observed_lines(report)]
     if report.reissued_requests:
         out += ["", "Documents the government issued and asks for again"]
         for r in report.reissued_requests:
@@ -263,6 +310,9 @@ def render_markdown(report: Report, *, top: int = 5) -> str:
     out += [f"| {k} | {_md_escape(v)} |" for k, v in _headline(report)]
     for table in _tables(report, top):
         out += ["", *_md_table(table)]
+    if report.observed is not None:
+        out += ["", "### Designed vs observed", ""]
+        out += [f"- {_md_escape(line.strip())}" for line in _observed_lines(report)]
     if report.findings:
         out += ["", "### Findings", ""]
         for i, f in enumerate(report.findings, start=1):

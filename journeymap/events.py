@@ -1,0 +1,615 @@
+"""Evidence from event logs: observed timing, drop-off and paths, computed with DuckDB.
+
+An event log has one row per event: a case (one person's application), an activity and a
+timestamp, and optionally a lifecycle (start/complete). ``read_event_log`` maps activities to
+the journey's touchpoints and computes, in SQL over the files (Parquet, CSV or JSON Lines;
+several files or globs) without loading them into Python objects:
+
+- per touchpoint: arrivals (visits and cases), elapsed time (median, p90, mean, n),
+  drop-off (cases whose last event is here, that reached no end and are not still open);
+- per transition: count, share of the touchpoint's exits, time between the two events;
+- case durations, the most frequent paths (variants), rework (a touchpoint repeated in a case);
+- a reconciliation: rows read = rows used + rows rejected, by reason.
+
+Conventions (``docs/events.md``): events of a case are ordered by timestamp, ties by file then
+row order; timestamps with an offset are exact, naive ones are taken in ``timezone`` (UTC by
+default). Without lifecycle start events, a touchpoint's time runs from the case's previous
+event to its own ("complete to complete"); with start events it runs from start to complete
+and the time between touchpoints is a wait. A case is open (not a drop-off) when its last
+event is within ``cutoff_days`` of the end of the log (or of ``as_of``). No case id ever
+leaves this module: outputs hold counts and touchpoint ids only.
+"""
+
+from __future__ import annotations
+
+import glob as globmod
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .exceptions import JourneymapError, UsageError
+from .models import Journey
+
+__all__ = [
+    "DEFAULT_COLUMNS",
+    "ColumnMap",
+    "EventLogError",
+    "ObservedLog",
+    "ObservedTouchpoint",
+    "ObservedTransition",
+    "read_event_log",
+]
+
+#: Column names tried, in order, when a column is not named explicitly.
+DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "case": ("case:concept:name", "case_id", "case", "caseid", "case id", "application_id"),
+    "activity": ("concept:name", "activity", "step", "event", "activity_name"),
+    "timestamp": ("time:timestamp", "timestamp", "ts", "time", "event_time", "datetime"),
+    "lifecycle": ("lifecycle:transition", "lifecycle", "status"),
+}
+
+
+class EventLogError(JourneymapError, ValueError):
+    """An event log that cannot be used: missing columns, an empty or unreadable file."""
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which columns hold the case id, activity, timestamp and (optional) lifecycle."""
+
+    case: str | None = None
+    activity: str | None = None
+    timestamp: str | None = None
+    lifecycle: str | None = None
+
+
+@dataclass(frozen=True)
+class ObservedTouchpoint:
+    """What the log shows at one touchpoint (None where suppressed or unknown)."""
+
+    touchpoint: str
+    cases: int
+    visits: int
+    median_days: float | None
+    p90_days: float | None
+    mean_days: float | None
+    duration_n: int
+    dropped: int
+    closed_visits: int
+    drop_off: float | None
+    repeat_cases: int
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class ObservedTransition:
+    """Observed moves from one touchpoint to the next."""
+
+    source: str
+    target: str
+    count: int
+    share: float
+    median_days: float | None
+    p90_days: float | None
+    mean_days: float | None
+    in_journey: bool
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class ObservedLog:
+    """Everything observed in an event log, ready to merge into the analysis."""
+
+    files: tuple[str, ...]
+    rows_read: int
+    rows_used: int
+    rejected: dict[str, int]
+    rejected_examples: dict[str, tuple[str, ...]]
+    unmapped_activities: tuple[tuple[str, int], ...]
+    duplicates: int
+    out_of_order: int
+    cases: int
+    completed: int
+    abandoned: int
+    open: int
+    first_event: str | None
+    last_event: str | None
+    convention: str
+    touchpoints: dict[str, ObservedTouchpoint]
+    transitions: tuple[ObservedTransition, ...]
+    case_median_days: float | None
+    case_p90_days: float | None
+    case_mean_days: float | None
+    variants: tuple[tuple[tuple[str, ...], int], ...]
+    never_seen: tuple[str, ...]
+    min_cell: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (no case ids: there are none in this object)."""
+        from dataclasses import asdict
+
+        data = asdict(self)
+        data["variants"] = [{"path": list(p), "cases": n} for p, n in self.variants]
+        data["unmapped_activities"] = [
+            {"activity": a, "rows": n} for a, n in self.unmapped_activities
+        ]
+        return data
+
+
+def _expand(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
+    files: list[str] = []
+    for raw in paths:
+        text = os.fspath(raw)
+        if any(ch in text for ch in "*?["):
+            found = sorted(globmod.glob(text))
+            if not found:
+                msg = f"{text}: no file matches this pattern"
+                raise UsageError(msg)
+            files += found
+        elif Path(text).is_file():
+            files.append(text)
+        else:
+            msg = f"{text}: no such event log file"
+            raise UsageError(msg)
+    return files
+
+
+def _reader(path: str) -> str:
+    low = path.lower()
+    quoted = "'" + path.replace("'", "''") + "'"
+    if low.endswith((".parquet", ".pq")):
+        return f"read_parquet({quoted})"
+    if low.endswith((".jsonl", ".ndjson", ".json")):
+        return f"read_json_auto({quoted}, format='newline_delimited')"
+    if low.endswith((".csv", ".tsv", ".txt", ".csv.gz")):
+        return f"read_csv({quoted}, header=true, all_varchar=true)"
+    msg = f"{path}: unknown event log format (use .parquet, .csv or .jsonl)"
+    raise UsageError(msg)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _pick(path: str, available: Sequence[str], role: str, given: str | None) -> str | None:
+    """The column playing ``role``: the one given, else the first default name present."""
+    if given is not None:
+        if given not in available:
+            msg = (
+                f"{path}: no column {given!r} for the {role} "
+                f"(columns: {', '.join(available)}); fix the column mapping"
+            )
+            raise EventLogError(msg)
+        return given
+    lowered = {c.lower(): c for c in available}
+    for candidate in DEFAULT_COLUMNS[role]:
+        if candidate.lower() in lowered:
+            return lowered[candidate.lower()]
+    if role == "lifecycle":
+        return None
+    msg = (
+        f"{path}: no column for the {role} (looked for {', '.join(DEFAULT_COLUMNS[role])}; "
+        f"columns are {', '.join(available)}); name it with --{role}-column"
+    )
+    raise EventLogError(msg)
+
+
+def _required(column: str | None) -> str:
+    assert column is not None  # _pick raises for a missing required column
+    return column
+
+
+def _match_activities(
+    journey: Journey, activities: Sequence[str], mapping: Mapping[str, str]
+) -> dict[str, str]:
+    ids = {t.id for t in journey.touchpoints}
+    by_name = {t.name.casefold(): t.id for t in journey.touchpoints}
+    by_id_fold = {t.id.casefold(): t.id for t in journey.touchpoints}
+    out: dict[str, str] = {}
+    for activity in activities:
+        if activity in mapping:
+            out[activity] = mapping[activity]
+        elif activity in ids:
+            out[activity] = activity
+        elif activity.casefold() in by_id_fold:
+            out[activity] = by_id_fold[activity.casefold()]
+        elif activity.strip().casefold() in by_name:
+            out[activity] = by_name[activity.strip().casefold()]
+    return out
+
+
+def read_event_log(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    journey: Journey,
+    columns: ColumnMap | None = None,
+    activity_map: Mapping[str, str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    cutoff_days: float = 30.0,
+    as_of: datetime | None = None,
+    min_cell: int = 1,
+    timezone: str = "UTC",
+    memory_limit: str = "1GB",
+    threads: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ObservedLog:
+    """Read event logs and compute what they show about ``journey`` (see the module docs).
+
+    Raises
+    ------
+    UsageError
+        A path or pattern that matches no file, an unknown format, a bad touchpoint in the map.
+    EventLogError
+        A missing column, an empty log, or a file DuckDB cannot read.
+    """
+    try:
+        import duckdb
+    except ImportError as err:  # pragma: no cover - duckdb is in the test environment
+        msg = "reading event logs needs DuckDB: pip install 'journeymap[events]'"
+        raise EventLogError(msg) from err
+    say = progress or (lambda _stage: None)
+    files = _expand(paths)
+    mapping = dict(activity_map or {})
+    known = {t.id for t in journey.touchpoints}
+    for activity, target in mapping.items():
+        if target not in known:
+            msg = f"the activity map sends {activity!r} to {target!r}, which is not a touchpoint"
+            raise UsageError(msg)
+    cols = columns or ColumnMap()
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET TimeZone = '{timezone.replace(chr(39), '')}'")
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute("SET preserve_insertion_order = true")
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        parts = []
+        lifecycle_any = False
+        say("reading")
+        for index, path in enumerate(files):
+            reader = _reader(path)
+            try:
+                available = [
+                    d[0] for d in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+                ]
+            except duckdb.Error as err:
+                msg = f"{path}: cannot read the file ({str(err).splitlines()[0]})"
+                raise EventLogError(msg) from err
+            case = _required(_pick(path, available, "case", cols.case))
+            activity = _required(_pick(path, available, "activity", cols.activity))
+            timestamp = _required(_pick(path, available, "timestamp", cols.timestamp))
+            lifecycle = _pick(path, available, "lifecycle", cols.lifecycle)
+            lifecycle_any = lifecycle_any or lifecycle is not None
+            lc = f"lower(CAST({_ident(lifecycle)} AS VARCHAR))" if lifecycle else "NULL"
+            row_offset = 1 if path.lower().endswith((".csv", ".tsv", ".txt", ".csv.gz")) else 0
+            parts.append(
+                f"SELECT {index} AS f, row_number() OVER () + {row_offset} AS r, "
+                f"CAST({_ident(case)} AS VARCHAR) AS c, CAST({_ident(activity)} AS VARCHAR) AS a,"
+                f" CAST({_ident(timestamp)} AS VARCHAR) AS ts_text, "
+                f"TRY_CAST({_ident(timestamp)} AS TIMESTAMPTZ) AS t, {lc} AS lc FROM {reader}"
+            )
+        con.execute("CREATE TEMP TABLE raw AS " + " UNION ALL ".join(parts))
+        rows_read = int(con.execute("SELECT count(*) FROM raw").fetchone()[0])  # type: ignore[index]
+        if rows_read == 0:
+            msg = f"{', '.join(files)}: the event log has no rows"
+            raise EventLogError(msg)
+        rejected: dict[str, int] = {}
+        examples: dict[str, tuple[str, ...]] = {}
+        reasons = {
+            "missing case id": "c IS NULL OR trim(c) = ''",
+            "missing activity": "(c IS NOT NULL AND trim(c) <> '') AND (a IS NULL OR trim(a) = '')",
+            "unparsable timestamp": (
+                "(c IS NOT NULL AND trim(c) <> '') AND (a IS NOT NULL AND trim(a) <> '') "
+                "AND t IS NULL"
+            ),
+        }
+        window = []
+        if since is not None:
+            window.append(f"t < TIMESTAMPTZ '{since.isoformat()}'")
+        if until is not None:
+            window.append(f"t > TIMESTAMPTZ '{until.isoformat()}'")
+        if window:
+            reasons["outside --since/--until"] = (
+                "c IS NOT NULL AND trim(c) <> '' AND a IS NOT NULL AND trim(a) <> '' "
+                f"AND t IS NOT NULL AND ({' OR '.join(window)})"
+            )
+        bad_any = " OR ".join(f"({cond})" for cond in reasons.values())
+        for reason, cond in reasons.items():
+            n = int(con.execute(f"SELECT count(*) FROM raw WHERE {cond}").fetchone()[0])  # type: ignore[index]
+            if n:
+                rejected[reason] = n
+                sample = con.execute(
+                    f"SELECT f, r, ts_text FROM raw WHERE {cond} ORDER BY f, r LIMIT 3"
+                ).fetchall()
+                examples[reason] = tuple(
+                    f"{files[f]}:row {r}"
+                    + (f" ({txt!r})" if reason == "unparsable timestamp" else "")
+                    for f, r, txt in sample
+                )
+        activities = con.execute(
+            f"SELECT a, count(*) FROM raw WHERE NOT ({bad_any}) GROUP BY a ORDER BY a"
+        ).fetchall()
+        matched = _match_activities(journey, [a for a, _ in activities], mapping)
+        unmapped = tuple((a, int(n)) for a, n in activities if a not in matched)
+        if unmapped:
+            rejected["activity not mapped to a touchpoint"] = sum(n for _, n in unmapped)
+        order = [t.id for t in journey.touchpoints]
+        code = {tid: i for i, tid in enumerate(order)}
+        con.execute("CREATE TEMP TABLE amap (a VARCHAR, tp INTEGER)")
+        if matched:
+            con.executemany(
+                "INSERT INTO amap VALUES (?, ?)", [(a, code[tid]) for a, tid in matched.items()]
+            )
+        say("ordering")
+        windowed = (
+            "SELECT k, tp, t, lc, pos, "
+            "lead(tp) OVER w AS next_tp, epoch(lead(t) OVER w) - epoch(t) AS gap, "
+            "epoch(t) - epoch(lag(t) OVER w) AS since_prev, "
+            "lag(tp) OVER w AS prev_tp, lag(t) OVER w AS prev_t, lag(lc) OVER w AS prev_lc, "
+            "lag(pos) OVER w AS prev_pos FROM ({source}) "
+            "WINDOW w AS (PARTITION BY k ORDER BY t, pos)"
+        )
+        con.execute(
+            "CREATE TEMP TABLE seq AS "
+            + windowed.format(
+                source="SELECT hash(c) AS k, amap.tp, t, lc, f * 4294967296 + r AS pos "
+                f"FROM raw JOIN amap USING (a) WHERE NOT ({bad_any})"
+            )
+        )
+        dup_cond = "prev_tp = tp AND prev_t = t AND prev_lc IS NOT DISTINCT FROM lc"
+        duplicates = int(con.execute(f"SELECT count(*) FROM seq WHERE {dup_cond}").fetchone()[0])  # type: ignore[index]
+        if duplicates:
+            # drop them, then order again so that neighbours skip the dropped events
+            rejected["duplicate event"] = duplicates
+            con.execute(
+                "CREATE TEMP TABLE seq2 AS "
+                + windowed.format(
+                    source=f"SELECT k, tp, t, lc, pos FROM seq WHERE NOT ({dup_cond})"
+                    " OR prev_tp IS NULL"
+                )
+            )
+            con.execute("DROP TABLE seq")
+            con.execute("ALTER TABLE seq2 RENAME TO seq")
+        out_of_order = int(
+            con.execute("SELECT count(*) FROM seq WHERE prev_pos > pos").fetchone()[0]  # type: ignore[index]
+        )
+        has_starts = lifecycle_any and bool(
+            con.execute("SELECT count(*) FROM seq WHERE lc = 'start'").fetchone()[0]  # type: ignore[index]
+        )
+        if has_starts:
+            # durations from start to complete; the sequence is made of complete events
+            con.execute(
+                "CREATE TEMP TABLE steps AS SELECT k, tp, t, pos, "
+                "epoch(t) - epoch(last_value(CASE WHEN lc = 'start' THEN t END IGNORE NULLS) "
+                "OVER (PARTITION BY k, tp ORDER BY t, pos ROWS BETWEEN UNBOUNDED PRECEDING "
+                "AND 1 PRECEDING)) AS dur FROM seq"
+            )
+            con.execute(
+                "CREATE TEMP TABLE ev AS SELECT k, tp, t, pos, dur, "
+                "lead(tp) OVER w AS next_tp, epoch(lead(t) OVER w) - epoch(t) AS gap "
+                "FROM (SELECT * FROM steps WHERE pos IN (SELECT pos FROM seq "
+                "WHERE lc IS DISTINCT FROM 'start')) WINDOW w AS (PARTITION BY k ORDER BY t, pos)"
+            )
+            convention = (
+                "lifecycle: a touchpoint's time runs from its start event to its complete event"
+            )
+        else:
+            con.execute(
+                "CREATE TEMP TABLE ev AS SELECT k, tp, t, pos, since_prev AS dur, next_tp, gap "
+                "FROM seq"
+            )
+            convention = (
+                "complete to complete: a touchpoint's time runs from the case's previous event "
+                "to its own (the first event of a case has no duration)"
+            )
+        say("aggregating")
+        ends = [code[t.id] for t in journey.touchpoints if t.is_end]
+        end_list = ",".join(str(e) for e in ends) or "-1"
+        bounds = con.execute("SELECT epoch(min(t)), epoch(max(t)) FROM ev").fetchone()
+        if bounds is None or bounds[0] is None:
+            msg = (
+                f"{', '.join(files)}: no usable events (all {rows_read:,} rows were rejected: "
+                f"{', '.join(f'{k}: {v:,}' for k, v in rejected.items())})"
+            )
+            raise EventLogError(msg)
+        last_epoch = as_of.timestamp() if as_of is not None else float(bounds[1])
+        horizon = last_epoch - cutoff_days * 86400
+        con.execute(
+            "CREATE TEMP TABLE cases AS SELECT k, epoch(min(t)) AS first_t, "
+            "epoch(max(t)) AS last_t, max(CASE WHEN next_tp IS NULL THEN tp END) AS last_tp "
+            "FROM ev GROUP BY k"
+        )
+        con.execute(
+            f"CREATE TEMP TABLE status AS SELECT k, last_tp, "
+            f"CASE WHEN last_tp IN ({end_list}) THEN 'completed' "
+            f"WHEN last_t >= {horizon} THEN 'open' ELSE 'abandoned' END AS state, "
+            f"last_t - first_t AS span FROM cases"
+        )
+        counts = dict(con.execute("SELECT state, count(*) FROM status GROUP BY state").fetchall())
+        day = 86400.0
+        tp_rows = con.execute(
+            "SELECT tp, count(*) AS visits, count(DISTINCT k) AS cases, "
+            f"median(dur) / {day}, quantile_cont(dur, 0.9) / {day}, avg(dur) / {day}, "
+            "count(dur) FROM ev GROUP BY tp"
+        ).fetchall()
+        dropped = dict(
+            con.execute(
+                "SELECT last_tp, count(*) FROM status WHERE state = 'abandoned' GROUP BY last_tp"
+            ).fetchall()
+        )
+        open_visits = dict(
+            con.execute(
+                "SELECT tp, count(*) FROM ev WHERE k IN (SELECT k FROM status WHERE state = 'open')"
+                " GROUP BY tp"
+            ).fetchall()
+        )
+        repeats = dict(
+            con.execute(
+                "SELECT tp, count(*) FROM (SELECT k, tp FROM ev GROUP BY k, tp HAVING count(*) > 1)"
+                " GROUP BY tp"
+            ).fetchall()
+        )
+        touchpoints: dict[str, ObservedTouchpoint] = {}
+        for tp, visits, ncases, med, p90, mean, n in tp_rows:
+            tid = order[tp]
+            suppressed = int(ncases) < min_cell
+            closed = int(visits) - int(open_visits.get(tp, 0))
+            drop_n = int(dropped.get(tp, 0))
+            touchpoints[tid] = ObservedTouchpoint(
+                touchpoint=tid,
+                cases=int(ncases),
+                visits=int(visits),
+                median_days=None if suppressed or med is None else float(med),
+                p90_days=None if suppressed or p90 is None else float(p90),
+                mean_days=None if suppressed or mean is None else float(mean),
+                duration_n=int(n),
+                dropped=drop_n,
+                closed_visits=closed,
+                drop_off=None if suppressed or closed <= 0 else drop_n / closed,
+                repeat_cases=int(repeats.get(tp, 0)),
+                suppressed=suppressed,
+            )
+        edges = {(t.id, n.to) for t in journey.touchpoints for n in t.next}
+        out_totals: dict[int, int] = {}
+        tr_rows = con.execute(
+            "SELECT tp, next_tp, count(*), "
+            f"median(gap) / {day}, quantile_cont(gap, 0.9) / {day}, avg(gap) / {day} "
+            "FROM ev WHERE next_tp IS NOT NULL GROUP BY tp, next_tp ORDER BY tp, next_tp"
+        ).fetchall()
+        for tp, _, n, *_ in tr_rows:
+            out_totals[tp] = out_totals.get(tp, 0) + int(n)
+        transitions = tuple(
+            ObservedTransition(
+                source=order[a],
+                target=order[b],
+                count=int(n),
+                share=int(n) / out_totals[a],
+                median_days=None if int(n) < min_cell else float(med),
+                p90_days=None if int(n) < min_cell else float(p90),
+                mean_days=None if int(n) < min_cell else float(mean),
+                in_journey=(order[a], order[b]) in edges,
+                suppressed=int(n) < min_cell,
+            )
+            for a, b, n, med, p90, mean in tr_rows
+        )
+        case_stats = con.execute(
+            f"SELECT median(span) / {day}, quantile_cont(span, 0.9) / {day}, avg(span) / {day} "
+            "FROM status"
+        ).fetchone()
+        say("paths")
+        variant_rows = con.execute(
+            "SELECT path, count(*) AS n FROM (SELECT k, list(tp ORDER BY t, pos) AS path "
+            "FROM ev GROUP BY k) GROUP BY path ORDER BY n DESC, path LIMIT 10"
+        ).fetchall()
+        variants = tuple(
+            (tuple(order[i] for i in path), int(n))
+            for path, n in variant_rows
+            if int(n) >= min_cell
+        )
+        rows_used = int(con.execute("SELECT count(*) FROM seq").fetchone()[0])  # type: ignore[index]
+        first_last = con.execute(
+            "SELECT strftime(min(t), '%Y-%m-%d'), strftime(max(t), '%Y-%m-%d') FROM ev"
+        ).fetchone()
+    finally:
+        con.close()
+    seen = set(touchpoints)
+    never = tuple(t.id for t in journey.touchpoints if t.id not in seen)
+    accounted = rows_used + sum(rejected.values())
+    notes = []
+    if accounted != rows_read:  # pragma: no cover - a bug if it ever happens
+        notes.append(f"reconciliation off by {rows_read - accounted} rows")
+    if out_of_order:
+        notes.append(f"{out_of_order:,} events were out of time order in the file (sorted)")
+    return ObservedLog(
+        files=tuple(files),
+        rows_read=rows_read,
+        rows_used=rows_used,
+        rejected=rejected,
+        rejected_examples=examples,
+        unmapped_activities=unmapped,
+        duplicates=duplicates,
+        out_of_order=out_of_order,
+        cases=sum(int(v) for v in counts.values()),
+        completed=int(counts.get("completed", 0)),
+        abandoned=int(counts.get("abandoned", 0)),
+        open=int(counts.get("open", 0)),
+        first_event=first_last[0] if first_last else None,
+        last_event=first_last[1] if first_last else None,
+        convention=convention,
+        touchpoints=touchpoints,
+        transitions=transitions,
+        case_median_days=float(case_stats[0]) if case_stats and case_stats[0] is not None else None,
+        case_p90_days=float(case_stats[1]) if case_stats and case_stats[1] is not None else None,
+        case_mean_days=float(case_stats[2]) if case_stats and case_stats[2] is not None else None,
+        variants=variants,
+        never_seen=never,
+        min_cell=min_cell,
+        notes=tuple(notes),
+    )
+
+
+def parse_when(text: str) -> datetime:
+    """A --since/--until value: ISO 8601 date or date-time; naive means UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as err:
+        msg = f"{text!r} is not a date; write it as 2024-01-31 or 2024-01-31T08:00:00+00:00"
+        raise UsageError(msg) from err
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def apply_observed(journey: Journey, log: ObservedLog) -> tuple[Journey, tuple[str, ...]]:
+    """The journey with observed numbers in place of authored ones, and notes on what changed.
+
+    Replaced, per touchpoint seen in at least ``min_cell`` cases: the duration (median, p90,
+    mean), ``drop_off``, the shares of its alternatives (when every alternative was seen),
+    ``evidence: observed`` and a ``source`` naming the log. Waits on edges into a touchpoint
+    whose time was replaced are dropped: the observed time already includes them.
+    """
+    from .durations import Duration
+
+    doc = journey.model_dump(mode="json", exclude_defaults=True)
+    notes: list[str] = []
+    period = f"{log.first_event}..{log.last_event}"
+    counts = {(t.source, t.target): t.count for t in log.transitions}
+    replaced_time: set[str] = set()
+    for tp in doc["touchpoints"]:
+        seen = log.touchpoints.get(tp["id"])
+        if seen is None or seen.suppressed:
+            continue
+        if seen.median_days is not None and seen.duration_n >= log.min_cell:
+            duration: dict[str, str] = {"median": str(Duration(seen.median_days * 1440))}
+            if seen.p90_days is not None:
+                duration["p90"] = str(Duration(max(seen.p90_days, seen.median_days) * 1440))
+            if seen.mean_days is not None:
+                duration["mean"] = str(Duration(seen.mean_days * 1440))
+            tp["duration"] = duration
+            replaced_time.add(tp["id"])
+        if seen.drop_off is not None:
+            tp["drop_off"] = seen.drop_off
+        nexts = tp.get("next") or []
+        if len(nexts) > 1 and tp.get("split") != "all":
+            observed = [counts.get((tp["id"], n["to"]), 0) for n in nexts]
+            total = sum(observed)
+            if total >= log.min_cell and all(observed):
+                for n, c in zip(nexts, observed, strict=True):
+                    n["share"] = c / total
+            elif total:
+                missing = [n["to"] for n, c in zip(nexts, observed, strict=True) if not c]
+                notes.append(
+                    f"{tp['id']}: alternatives to {', '.join(missing)} never observed; "
+                    "authored shares kept"
+                )
+        tp["evidence"] = "observed"
+        tp["source"] = f"event log: {seen.cases:,} cases, {seen.visits:,} visits, {period}"
+        tp["starts"] = seen.visits
+    for tp in doc["touchpoints"]:
+        for n in tp.get("next") or []:
+            if n.get("wait") and n["to"] in replaced_time:
+                del n["wait"]
+    return Journey.model_validate(doc), tuple(notes)
