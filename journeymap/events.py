@@ -162,7 +162,7 @@ def _reader(path: str) -> str:
     low = path.lower()
     quoted = "'" + path.replace("'", "''") + "'"
     if low.endswith((".parquet", ".pq")):
-        return f"read_parquet({quoted})"
+        return f"read_parquet({quoted}, file_row_number=true)"
     if low.endswith((".jsonl", ".ndjson", ".json")):
         return f"read_json_auto({quoted}, format='newline_delimited')"
     if low.endswith((".csv", ".tsv", ".txt", ".csv.gz")):
@@ -286,14 +286,36 @@ def read_event_log(
             lifecycle = _pick(path, available, "lifecycle", cols.lifecycle)
             lifecycle_any = lifecycle_any or lifecycle is not None
             lc = f"lower(CAST({_ident(lifecycle)} AS VARCHAR))" if lifecycle else "NULL"
-            row_offset = 1 if path.lower().endswith((".csv", ".tsv", ".txt", ".csv.gz")) else 0
-            parts.append(
-                f"SELECT {index} AS f, row_number() OVER () + {row_offset} AS r, "
-                f"CAST({_ident(case)} AS VARCHAR) AS c, CAST({_ident(activity)} AS VARCHAR) AS a,"
-                f" CAST({_ident(timestamp)} AS VARCHAR) AS ts_text, "
-                f"TRY_CAST({_ident(timestamp)} AS TIMESTAMPTZ) AS t, {lc} AS lc FROM {reader}"
+            is_csv = path.lower().endswith((".csv", ".tsv", ".txt", ".csv.gz"))
+            if "file_row_number" in available:
+                available.remove("file_row_number")
+                row = "file_row_number + 1"
+            else:
+                row = "row_number() OVER () + " + ("1" if is_csv else "0")
+            ts = _ident(timestamp)
+            text = (
+                f"CAST({ts} AS VARCHAR)"
+                if not path.lower().endswith((".parquet", ".pq"))
+                else "NULL"
             )
-        con.execute("CREATE TEMP TABLE raw AS " + " UNION ALL ".join(parts))
+            parts.append(
+                f"SELECT {index} AS f, {row} AS r, "
+                f"CAST({_ident(case)} AS VARCHAR) AS c, CAST({_ident(activity)} AS VARCHAR) AS a,"
+                f" TRY_CAST({ts} AS TIMESTAMPTZ) AS t, {lc} AS lc, {text} AS ts_text FROM {reader}"
+            )
+        window = []
+        if since is not None:
+            window.append(f"t < TIMESTAMPTZ '{since.isoformat()}'")
+        if until is not None:
+            window.append(f"t > TIMESTAMPTZ '{until.isoformat()}'")
+        outside = " OR ".join(window) or "false"
+        con.execute(
+            "CREATE TEMP TABLE raw AS SELECT f, r, c, a, t, lc, CASE "
+            "WHEN c IS NULL OR c = '' THEN 1 WHEN a IS NULL OR a = '' THEN 2 "
+            f"WHEN t IS NULL THEN 3 WHEN {outside} THEN 4 ELSE 0 END AS why, ts_text FROM ("
+            + " UNION ALL ".join(parts)
+            + ")"
+        )
         rows_read = int(con.execute("SELECT count(*) FROM raw").fetchone()[0])  # type: ignore[index]
         if rows_read == 0:
             msg = f"{', '.join(files)}: the event log has no rows"
@@ -301,36 +323,24 @@ def read_event_log(
         rejected: dict[str, int] = {}
         examples: dict[str, tuple[str, ...]] = {}
         reasons = {
-            "missing case id": "c IS NULL OR trim(c) = ''",
-            "missing activity": "(c IS NOT NULL AND trim(c) <> '') AND (a IS NULL OR trim(a) = '')",
-            "unparsable timestamp": (
-                "(c IS NOT NULL AND trim(c) <> '') AND (a IS NOT NULL AND trim(a) <> '') "
-                "AND t IS NULL"
-            ),
+            1: "missing case id",
+            2: "missing activity",
+            3: "unparsable or missing timestamp",
+            4: "outside --since/--until",
         }
-        window = []
-        if since is not None:
-            window.append(f"t < TIMESTAMPTZ '{since.isoformat()}'")
-        if until is not None:
-            window.append(f"t > TIMESTAMPTZ '{until.isoformat()}'")
-        if window:
-            reasons["outside --since/--until"] = (
-                "c IS NOT NULL AND trim(c) <> '' AND a IS NOT NULL AND trim(a) <> '' "
-                f"AND t IS NOT NULL AND ({' OR '.join(window)})"
+        for why, n in con.execute(
+            "SELECT why, count(*) FROM raw WHERE why > 0 GROUP BY why ORDER BY why"
+        ).fetchall():
+            reason = reasons[int(why)]
+            rejected[reason] = int(n)
+            sample = con.execute(
+                f"SELECT f, r, ts_text FROM raw WHERE why = {int(why)} ORDER BY f, r LIMIT 3"
+            ).fetchall()
+            examples[reason] = tuple(
+                f"{files[f]}:row {r}" + (f" ({text!r})" if why == 3 and text else "")
+                for f, r, text in sample
             )
-        bad_any = " OR ".join(f"({cond})" for cond in reasons.values())
-        for reason, cond in reasons.items():
-            n = int(con.execute(f"SELECT count(*) FROM raw WHERE {cond}").fetchone()[0])  # type: ignore[index]
-            if n:
-                rejected[reason] = n
-                sample = con.execute(
-                    f"SELECT f, r, ts_text FROM raw WHERE {cond} ORDER BY f, r LIMIT 3"
-                ).fetchall()
-                examples[reason] = tuple(
-                    f"{files[f]}:row {r}"
-                    + (f" ({txt!r})" if reason == "unparsable timestamp" else "")
-                    for f, r, txt in sample
-                )
+        bad_any = "why > 0"
         activities = con.execute(
             f"SELECT a, count(*) FROM raw WHERE NOT ({bad_any}) GROUP BY a ORDER BY a"
         ).fetchall()

@@ -54,12 +54,12 @@ class TestSmallLog:
         assert self.log.rows_read == 15
         assert self.log.rows_used == 12
         assert self.log.rejected == {
-            "unparsable timestamp": 1,
+            "unparsable or missing timestamp": 1,
             "activity not mapped to a touchpoint": 1,
             "duplicate event": 1,
         }
         assert self.log.rows_used + sum(self.log.rejected.values()) == self.log.rows_read
-        assert self.log.rejected_examples["unparsable timestamp"] == (
+        assert self.log.rejected_examples["unparsable or missing timestamp"] == (
             f"{SMALL}:row 14 ('not a date')",
         )
         assert self.log.unmapped_activities == (("zz", 1),)
