@@ -87,8 +87,13 @@ def ensure_log(size: int) -> Path:
     path = BUILD / f"log-{size}.parquet"
     if not path.exists():
         subprocess.run(
-            [sys.executable, str(ROOT / "benchmarks" / "generate_event_log.py"), str(size),
-             "-o", str(path)],
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "generate_event_log.py"),
+                str(size),
+                "-o",
+                str(path),
+            ],
             check=True,
         )
     return path
@@ -123,9 +128,14 @@ def main() -> None:
         theirs = None if args.skip_pm4py else run(PM4PY, str(path), *(["check"] if i == 0 else []))
         if i == 0 and theirs is not None:
             problems = check(ours, theirs)
-            print(f"agreement on {size:,} events: " + ("exact" if not problems else "; ".join(problems)))
+            print(
+                f"agreement on {size:,} events: "
+                + ("exact" if not problems else "; ".join(problems))
+            )
         rows.append((size, ours, theirs))
-    print(f"{'events':>12} {'side':<10} {'seconds':>8} {'events/s':>12} {'peak MB':>8} {'ratio':>7}")
+    print(
+        f"{'events':>12} {'side':<10} {'seconds':>8} {'events/s':>12} {'peak MB':>8} {'ratio':>7}"
+    )
     for size, ours, theirs in rows:
         for name, side in (("journeymap", ours), ("pm4py", theirs)):
             if side is None:

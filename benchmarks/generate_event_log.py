@@ -29,16 +29,10 @@ def simulate(journey: Journey, events: int, seed: int = 0) -> list[tuple[str, st
     """(case id, activity, epoch seconds, resource) rows, about ``events`` of them."""
     rng = random.Random(seed)
     tps = {t.id: t for t in journey.touchpoints}
-    joins = {}
-    for t in journey.touchpoints:
-        if t.split == "all":
-            # the join is where the branches meet: the first join reachable from a branch
-            node = t.next[0].to
-            seen = set()
-            while not tps[node].join and node not in seen:
-                seen.add(node)
-                node = tps[node].next[0].to
-            joins[t.id] = node
+    from journeymap.analysis.flow import find_blocks
+    from journeymap.graph import build_graph
+
+    joins = {b.split: b.join for b in find_blocks(build_graph(journey))}
 
     def duration(tid: str) -> float:
         d = tps[tid].duration
@@ -87,8 +81,33 @@ def simulate(journey: Journey, events: int, seed: int = 0) -> list[tuple[str, st
     i = 0
     while len(rows) < events:
         i += 1
-        walk(f"case-{i:08d}", journey.start_touchpoint.id, START + rng.uniform(0, 365 * 86400), None)
+        walk(
+            f"case-{i:08d}", journey.start_touchpoint.id, START + rng.uniform(0, 365 * 86400), None
+        )
     return rows[:events]
+
+
+def realistic_mess(
+    rows: list[tuple[str, str, float, str]], seed: int = 0
+) -> list[tuple[str, str, str, str]]:
+    """Rows as an export would have them: helpline calls the journey does not model, a few
+    unparsable timestamps, a missing case id and duplicated events (for the example log)."""
+    rng = random.Random(seed)
+    out: list[tuple[str, str, str, str]] = []
+    for case, activity, t, resource in rows:
+        stamp = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%S%z")
+        out.append((case, activity, stamp, resource))
+        r = rng.random()
+        if r < 0.03:
+            call = datetime.fromtimestamp(t + 3600, UTC).strftime("%Y-%m-%d %H:%M:%S%z")
+            out.append((case, "Call the FEMA helpline", call, "FEMA"))
+        elif r < 0.035:
+            out.append((case, activity, stamp, resource))
+        elif r < 0.037:
+            out.append((case, activity, "31/02/2024 25:00", resource))
+        elif r < 0.038:
+            out.append(("", activity, stamp, resource))
+    return out
 
 
 def write(rows: list[tuple[str, str, float, str]], path: Path) -> None:
@@ -119,9 +138,43 @@ def main() -> None:
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--journey", type=Path, default=DEFAULT_JOURNEY)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--messy",
+        action="store_true",
+        help="CSV with unmodelled activities, bad timestamps and duplicates (the example log)",
+    )
+    parser.add_argument(
+        "--slower",
+        action="append",
+        default=[],
+        metavar="ID=FACTOR",
+        help="multiply a touchpoint's durations (the log then disagrees with the design)",
+    )
     args = parser.parse_args()
-    rows = simulate(load_journey(args.journey), args.events, args.seed)
-    write(rows, args.output)
+    journey = load_journey(args.journey)
+    if args.slower:
+        doc = journey.model_dump(mode="json", exclude_defaults=True)
+        factors = dict(item.split("=") for item in args.slower)
+        for tp in doc["touchpoints"]:
+            if tp["id"] in factors and "duration" in tp:
+                d = journey.touchpoint(tp["id"]).duration
+                assert d is not None
+                k = float(factors[tp["id"]])
+                tp["duration"] = {"median": f"{d.median.minutes * k}min"}
+                if d.p90:
+                    tp["duration"]["p90"] = f"{d.p90.minutes * k}min"
+        journey = Journey.model_validate(doc)
+    rows = simulate(journey, args.events, args.seed)
+    if args.messy:
+        import csv
+
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        with args.output.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["case_id", "activity", "timestamp", "agency"])
+            writer.writerows(realistic_mess(rows, args.seed))
+    else:
+        write(rows, args.output)
     print(f"{args.output}: {len(rows):,} events")
 
 

@@ -6,7 +6,8 @@ the journey's touchpoints and computes, in SQL over the files (Parquet, CSV or J
 several files or globs) without loading them into Python objects:
 
 - per touchpoint: arrivals (visits and cases), elapsed time (median, p90, mean, n),
-  drop-off (cases whose last event is here, that reached no end and are not still open);
+  drop-off (cases whose last event is here, that reached no end and are not still open),
+  rework (visits beyond each case's first);
 - per transition: count, share of the touchpoint's exits, time between the two events;
 - case durations, the most frequent paths (variants), rework (a touchpoint repeated in a case);
 - a reconciliation: rows read = rows used + rows rejected, by reason.
@@ -80,7 +81,7 @@ class ObservedTouchpoint:
     dropped: int
     closed_visits: int
     drop_off: float | None
-    repeat_cases: int
+    repeat_visits: int
     suppressed: bool
 
 
@@ -222,6 +223,26 @@ def _match_activities(
     return out
 
 
+def _interleavings(journey: Journey) -> set[tuple[str, str]]:
+    """Moves a log shows because parallel branches interleave in time: between touchpoints
+    of different branches of one block, and from any branch touchpoint to the join."""
+    if not any(t.split == "all" for t in journey.touchpoints):
+        return set()
+    from .analysis.flow import find_blocks
+    from .graph import build_graph
+
+    pairs: set[tuple[str, str]] = set()
+    for block in find_blocks(build_graph(journey)):
+        for i, branch in enumerate(block.branches):
+            for node in branch:
+                pairs.add((node, block.join))
+                pairs.add((block.split, node))
+                for j, other in enumerate(block.branches):
+                    if i != j:
+                        pairs.update((node, o) for o in other)
+    return pairs
+
+
 def read_event_log(
     paths: Sequence[str | os.PathLike[str]],
     *,
@@ -340,6 +361,7 @@ def read_event_log(
                 f"{files[f]}:row {r}" + (f" ({text!r})" if why == 3 and text else "")
                 for f, r, text in sample
             )
+
         bad_any = "why > 0"
         activities = con.execute(
             f"SELECT a, count(*) FROM raw WHERE NOT ({bad_any}) GROUP BY a ORDER BY a"
@@ -356,13 +378,12 @@ def read_event_log(
                 "INSERT INTO amap VALUES (?, ?)", [(a, code[tid]) for a, tid in matched.items()]
             )
         say("ordering")
+        lead_lc = ", lead(lc) OVER w AS next_lc" if lifecycle_any else ", NULL AS next_lc"
         windowed = (
-            "SELECT k, tp, t, lc, pos, "
-            "lead(tp) OVER w AS next_tp, epoch(lead(t) OVER w) - epoch(t) AS gap, "
-            "epoch(t) - epoch(lag(t) OVER w) AS since_prev, "
-            "lag(tp) OVER w AS prev_tp, lag(t) OVER w AS prev_t, lag(lc) OVER w AS prev_lc, "
-            "lag(pos) OVER w AS prev_pos FROM ({source}) "
-            "WINDOW w AS (PARTITION BY k ORDER BY t, pos)"
+            "SELECT k, tp, t, lc, pos, lead(tp) OVER w AS next_tp, "
+            "epoch(lead(t) OVER w) - epoch(t) AS gap, lead(pos) OVER w AS next_pos"
+            + lead_lc
+            + " FROM ({source}) WINDOW w AS (PARTITION BY k ORDER BY t, pos)"
         )
         con.execute(
             "CREATE TEMP TABLE seq AS "
@@ -371,7 +392,8 @@ def read_event_log(
                 f"FROM raw JOIN amap USING (a) WHERE NOT ({bad_any})"
             )
         )
-        dup_cond = "prev_tp = tp AND prev_t = t AND prev_lc IS NOT DISTINCT FROM lc"
+        # a duplicate is the same touchpoint, time and lifecycle as the next event of its case
+        dup_cond = "next_tp = tp AND gap = 0 AND next_lc IS NOT DISTINCT FROM lc"
         duplicates = int(con.execute(f"SELECT count(*) FROM seq WHERE {dup_cond}").fetchone()[0])  # type: ignore[index]
         if duplicates:
             # drop them, then order again so that neighbours skip the dropped events
@@ -379,22 +401,22 @@ def read_event_log(
             con.execute(
                 "CREATE TEMP TABLE seq2 AS "
                 + windowed.format(
-                    source=f"SELECT k, tp, t, lc, pos FROM seq WHERE NOT ({dup_cond})"
-                    " OR prev_tp IS NULL"
+                    source=f"SELECT k, tp, t, lc, pos FROM seq WHERE ({dup_cond}) IS NOT TRUE"
                 )
             )
             con.execute("DROP TABLE seq")
             con.execute("ALTER TABLE seq2 RENAME TO seq")
         out_of_order = int(
-            con.execute("SELECT count(*) FROM seq WHERE prev_pos > pos").fetchone()[0]  # type: ignore[index]
+            con.execute("SELECT count(*) FROM seq WHERE next_pos < pos").fetchone()[0]  # type: ignore[index]
         )
         has_starts = lifecycle_any and bool(
             con.execute("SELECT count(*) FROM seq WHERE lc = 'start'").fetchone()[0]  # type: ignore[index]
         )
+        day = 86400.0
         if has_starts:
             # durations from start to complete; the sequence is made of complete events
             con.execute(
-                "CREATE TEMP TABLE steps AS SELECT k, tp, t, pos, "
+                "CREATE TEMP TABLE steps AS SELECT k, tp, t, lc, pos, "
                 "epoch(t) - epoch(last_value(CASE WHEN lc = 'start' THEN t END IGNORE NULLS) "
                 "OVER (PARTITION BY k, tp ORDER BY t, pos ROWS BETWEEN UNBOUNDED PRECEDING "
                 "AND 1 PRECEDING)) AS dur FROM seq"
@@ -402,16 +424,22 @@ def read_event_log(
             con.execute(
                 "CREATE TEMP TABLE ev AS SELECT k, tp, t, pos, dur, "
                 "lead(tp) OVER w AS next_tp, epoch(lead(t) OVER w) - epoch(t) AS gap "
-                "FROM (SELECT * FROM steps WHERE pos IN (SELECT pos FROM seq "
-                "WHERE lc IS DISTINCT FROM 'start')) WINDOW w AS (PARTITION BY k ORDER BY t, pos)"
+                "FROM (SELECT * FROM steps WHERE lc IS DISTINCT FROM 'start') "
+                "WINDOW w AS (PARTITION BY k ORDER BY t, pos)"
+            )
+            duration_sql = (
+                f"SELECT tp, median(dur) / {day}, quantile_cont(dur, 0.9) / {day}, "
+                f"avg(dur) / {day}, count(dur) FROM ev GROUP BY tp"
             )
             convention = (
                 "lifecycle: a touchpoint's time runs from its start event to its complete event"
             )
         else:
-            con.execute(
-                "CREATE TEMP TABLE ev AS SELECT k, tp, t, pos, since_prev AS dur, next_tp, gap "
-                "FROM seq"
+            con.execute("CREATE TEMP VIEW ev AS SELECT k, tp, t, pos, next_tp, gap FROM seq")
+            # a touchpoint's time is the gap on the way into it
+            duration_sql = (
+                f"SELECT next_tp, median(gap) / {day}, quantile_cont(gap, 0.9) / {day}, "
+                f"avg(gap) / {day}, count(*) FROM ev WHERE next_tp IS NOT NULL GROUP BY next_tp"
             )
             convention = (
                 "complete to complete: a touchpoint's time runs from the case's previous event "
@@ -420,7 +448,11 @@ def read_event_log(
         say("aggregating")
         ends = [code[t.id] for t in journey.touchpoints if t.is_end]
         end_list = ",".join(str(e) for e in ends) or "-1"
-        bounds = con.execute("SELECT epoch(min(t)), epoch(max(t)) FROM ev").fetchone()
+        con.execute(
+            "CREATE TEMP TABLE pc AS SELECT k, epoch(min(t)) AS first_t, epoch(max(t)) AS last_t,"
+            " list(tp ORDER BY t, pos) AS path FROM ev GROUP BY k"
+        )
+        bounds = con.execute("SELECT min(first_t), max(last_t) FROM pc").fetchone()
         if bounds is None or bounds[0] is None:
             msg = (
                 f"{', '.join(files)}: no usable events (all {rows_read:,} rows were rejected: "
@@ -430,23 +462,20 @@ def read_event_log(
         last_epoch = as_of.timestamp() if as_of is not None else float(bounds[1])
         horizon = last_epoch - cutoff_days * 86400
         con.execute(
-            "CREATE TEMP TABLE cases AS SELECT k, epoch(min(t)) AS first_t, "
-            "epoch(max(t)) AS last_t, max(CASE WHEN next_tp IS NULL THEN tp END) AS last_tp "
-            "FROM ev GROUP BY k"
-        )
-        con.execute(
-            f"CREATE TEMP TABLE status AS SELECT k, last_tp, "
-            f"CASE WHEN last_tp IN ({end_list}) THEN 'completed' "
+            f"CREATE TEMP TABLE status AS SELECT k, path[-1] AS last_tp, "
+            f"CASE WHEN path[-1] IN ({end_list}) THEN 'completed' "
             f"WHEN last_t >= {horizon} THEN 'open' ELSE 'abandoned' END AS state, "
-            f"last_t - first_t AS span FROM cases"
+            f"last_t - first_t AS span FROM pc"
         )
         counts = dict(con.execute("SELECT state, count(*) FROM status GROUP BY state").fetchall())
-        day = 86400.0
-        tp_rows = con.execute(
-            "SELECT tp, count(*) AS visits, count(DISTINCT k) AS cases, "
-            f"median(dur) / {day}, quantile_cont(dur, 0.9) / {day}, avg(dur) / {day}, "
-            "count(dur) FROM ev GROUP BY tp"
-        ).fetchall()
+        visits_by_tp = dict(con.execute("SELECT tp, count(*) FROM ev GROUP BY tp").fetchall())
+        cases_by_tp = dict(
+            con.execute(
+                "SELECT x, count(*) FROM (SELECT unnest(list_distinct(path)) AS x FROM pc) "
+                "GROUP BY x"
+            ).fetchall()
+        )
+        durations = {row[0]: row[1:] for row in con.execute(duration_sql).fetchall()}
         dropped = dict(
             con.execute(
                 "SELECT last_tp, count(*) FROM status WHERE state = 'abandoned' GROUP BY last_tp"
@@ -458,21 +487,17 @@ def read_event_log(
                 " GROUP BY tp"
             ).fetchall()
         )
-        repeats = dict(
-            con.execute(
-                "SELECT tp, count(*) FROM (SELECT k, tp FROM ev GROUP BY k, tp HAVING count(*) > 1)"
-                " GROUP BY tp"
-            ).fetchall()
-        )
         touchpoints: dict[str, ObservedTouchpoint] = {}
-        for tp, visits, ncases, med, p90, mean, n in tp_rows:
+        for tp, visits in visits_by_tp.items():
             tid = order[tp]
-            suppressed = int(ncases) < min_cell
+            ncases = int(cases_by_tp.get(tp, 0))
+            med, p90, mean, n = durations.get(tp, (None, None, None, 0))
+            suppressed = ncases < min_cell
             closed = int(visits) - int(open_visits.get(tp, 0))
             drop_n = int(dropped.get(tp, 0))
             touchpoints[tid] = ObservedTouchpoint(
                 touchpoint=tid,
-                cases=int(ncases),
+                cases=ncases,
                 visits=int(visits),
                 median_days=None if suppressed or med is None else float(med),
                 p90_days=None if suppressed or p90 is None else float(p90),
@@ -481,10 +506,12 @@ def read_event_log(
                 dropped=drop_n,
                 closed_visits=closed,
                 drop_off=None if suppressed or closed <= 0 else drop_n / closed,
-                repeat_cases=int(repeats.get(tp, 0)),
+                repeat_visits=int(visits) - ncases,
                 suppressed=suppressed,
             )
+        touchpoints = dict(sorted(touchpoints.items(), key=lambda kv: code[kv[0]]))
         edges = {(t.id, n.to) for t in journey.touchpoints for n in t.next}
+        edges |= _interleavings(journey)
         out_totals: dict[int, int] = {}
         tr_rows = con.execute(
             "SELECT tp, next_tp, count(*), "
@@ -513,8 +540,7 @@ def read_event_log(
         ).fetchone()
         say("paths")
         variant_rows = con.execute(
-            "SELECT path, count(*) AS n FROM (SELECT k, list(tp ORDER BY t, pos) AS path "
-            "FROM ev GROUP BY k) GROUP BY path ORDER BY n DESC, path LIMIT 10"
+            "SELECT path, count(*) AS n FROM pc GROUP BY path ORDER BY n DESC, path LIMIT 10"
         ).fetchall()
         variants = tuple(
             (tuple(order[i] for i in path), int(n))
@@ -523,7 +549,8 @@ def read_event_log(
         )
         rows_used = int(con.execute("SELECT count(*) FROM seq").fetchone()[0])  # type: ignore[index]
         first_last = con.execute(
-            "SELECT strftime(min(t), '%Y-%m-%d'), strftime(max(t), '%Y-%m-%d') FROM ev"
+            "SELECT strftime(to_timestamp(min(first_t)), '%Y-%m-%d'), "
+            "strftime(to_timestamp(max(last_t)), '%Y-%m-%d') FROM pc"
         ).fetchone()
     finally:
         con.close()

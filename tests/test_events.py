@@ -74,7 +74,7 @@ class TestSmallLog:
 
     def test_touchpoints(self) -> None:
         a, b, c = (self.log.touchpoints[k] for k in "abc")
-        assert (a.cases, a.visits, a.repeat_cases) == (5, 6, 1)
+        assert (a.cases, a.visits, a.repeat_visits) == (5, 6, 1)
         # a: 6 visits, 1 by the open case; c5 abandoned at a
         assert (a.dropped, a.closed_visits, a.drop_off) == (1, 5, 0.2)
         # b: time since the previous event: 2, 4, 2, 1 days

@@ -510,7 +510,7 @@ def _observed_summary(
         if tp.duration and seen.median_days is not None:
             authored = tp.duration.median.days
             ratio = (seen.median_days + 1e-9) / (authored + 1e-9)
-            if ratio > 2 or ratio < 0.5:
+            if (ratio > 2 or ratio < 0.5) and abs(seen.median_days - authored) >= 1:
                 far.append(FarOff(tp.id, "median_days", authored, seen.median_days))
         if (
             tp.drop_off is not None
@@ -549,9 +549,9 @@ def _observed_summary(
             if not t.in_journey and not t.suppressed
         ),
         rework=tuple(
-            (t, o.repeat_cases)
+            (t, o.repeat_visits)
             for t, o in log.touchpoints.items()
-            if o.repeat_cases >= max(1, log.min_cell)
+            if o.repeat_visits >= max(1, log.min_cell)
         ),
         variants=log.variants,
         far_off=tuple(far),

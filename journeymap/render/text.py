@@ -231,7 +231,7 @@ def _observed_lines(report: Report) -> list[str]:
         ),
     ]
     for reason, rows in o.rejected_examples.items():
-        out.append(f"  {reason}: {'; '.join(rows)}")
+        out.append(f"  first rows with {reason}: {'; '.join(rows)}")
     if o.unmapped_activities:
         shown = ", ".join(f"{a!r} ({n:,})" for a, n in o.unmapped_activities[:8])
         out.append(f"Activities not mapped to a touchpoint (use --map): {shown}")
@@ -242,7 +242,7 @@ def _observed_lines(report: Report) -> list[str]:
         out.append(f"Transitions in the log that the journey lacks: {shown}")
     if o.rework:
         out.append(
-            "Rework (cases repeating a touchpoint): "
+            "Rework (visits beyond a case's first at a touchpoint): "
             + ", ".join(f"{t} ({n:,})" for t, n in o.rework)
         )
     for f in o.far_off:
