@@ -27,12 +27,16 @@ demo: $(STAMP)
 	$(BIN)/journeymap render $(EXAMPLE) -o $(OUT)/map.svg
 	$(BIN)/journeymap render $(EXAMPLE) -o $(OUT)/map.png
 	$(BIN)/journeymap report $(EXAMPLE) -o $(OUT)/report.html
+	$(BIN)/journeymap analyze examples/life_events/disaster-recovery.yaml \
+	  --events examples/life_events/data/disaster-recovery-events.csv --format markdown \
+	  -o $(OUT)/disaster-observed.md
 	@echo
 	@echo "Wrote, in $(OUT)/:"
 	@echo "  report.html   the narrative report (open it in a browser; it works offline)"
 	@echo "  map.svg       the journey map (map.png for slides)"
 	@echo "  report.json   the analysis, for other tools"
 	@echo "  portfolio.md  all examples side by side"
+	@echo "  disaster-observed.md  the disaster journey measured with its event log"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -52,6 +56,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/validate.py
 	$(PY) benchmarks/analyze.py
 	$(PY) benchmarks/render_map.py
+	$(PY) -m pip install --quiet pm4py pyarrow
+	$(PY) benchmarks/event_logs.py
 
 gallery: $(STAMP)
 	@mkdir -p docs/gallery

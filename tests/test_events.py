@@ -273,3 +273,29 @@ def test_cli_events_and_journey_block(tmp_path: Path) -> None:
         cli, ["analyze", str(journey_file), "--events", str(tmp_path / "none.csv")]
     )
     assert missing.exit_code == 2
+
+
+def test_the_example_log_reconciles_and_disagrees_where_expected() -> None:
+    from conftest import ROOT
+
+    from journeymap import load_journey
+
+    journey = load_journey(ROOT / "examples" / "life_events" / "disaster-recovery.yaml")
+    path = ROOT / "examples" / "life_events" / "data" / "disaster-recovery-events.csv"
+    log = read_event_log([path], journey=journey)
+    assert log.rows_read == 3124
+    assert log.rows_used == 3000
+    assert log.rejected == {
+        "missing case id": 3,
+        "unparsable or missing timestamp": 4,
+        "activity not mapped to a touchpoint": 99,
+        "duplicate event": 18,
+    }
+    assert log.unmapped_activities == (("Call the FEMA helpline", 99),)
+    assert log.out_of_order > 0  # parallel branches were written one after the other
+    # moves between the parallel branches are interleavings, not missing edges
+    assert [t for t in log.transitions if not t.in_journey] == []
+    report = analyze(journey, observed=log)
+    assert report.observed is not None
+    far = {(f.touchpoint, f.metric) for f in report.observed.far_off}
+    assert ("D3", "median_days") in far  # the log was made with the SBA step 2.5x slower
