@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .exceptions import JourneyFileError, JourneymapError, UsageError
+from .render.command import lanes_option, render_command, top_option
 
 __all__ = ["cli", "main"]
 
@@ -453,20 +454,8 @@ def _observe(
     show_default=True,
     help="Graphviz for the map: system 'dot', WebAssembly, or none (no map).",
 )
-@click.option(
-    "--lanes",
-    type=click.Choice(["agency", "stage", "blueprint"]),
-    default="agency",
-    show_default=True,
-    help="Lanes of the map.",
-)
-@click.option(
-    "--top",
-    type=click.IntRange(min=0),
-    default=3,
-    show_default=True,
-    help="How many top bottlenecks the map marks.",
-)
+@lanes_option
+@top_option
 @click.option(
     "--template-dir",
     type=click.Path(file_okay=False, exists=True),
@@ -546,13 +535,7 @@ def _write_text(output: str | None, text: str) -> None:
     write_atomic(Path(output), text.encode("utf-8"))
 
 
-def _register() -> None:
-    from .render.command import render_command
-
-    cli.add_command(render_command)
-
-
-_register()
+cli.add_command(render_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -13,7 +13,24 @@ import click
 
 from .theme import THEMES
 
-__all__ = ["render_command"]
+__all__ = ["lanes_option", "render_command", "top_option"]
+
+#: ``--lanes``, shared by ``render`` and ``report``.
+lanes_option = click.option(
+    "--lanes",
+    type=click.Choice(["agency", "stage", "blueprint"]),
+    default="agency",
+    show_default=True,
+    help="One lane per agency, per stage, or per service-blueprint lane.",
+)
+#: ``--top``, shared by ``render`` and ``report``.
+top_option = click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="How many of the top bottlenecks the map marks (0: none).",
+)
 
 
 @click.command("render")
@@ -25,13 +42,7 @@ __all__ = ["render_command"]
     type=click.Path(dir_okay=False),
     help="The file; its suffix picks the format: .svg, .png, .pdf, .dot, or .html (the report).",
 )
-@click.option(
-    "--lanes",
-    type=click.Choice(["agency", "stage", "blueprint"]),
-    default="agency",
-    show_default=True,
-    help="One lane per agency, per stage, or per service-blueprint lane.",
-)
+@lanes_option
 @click.option(
     "--direction",
     type=click.Choice(["LR", "TB"]),
@@ -46,13 +57,7 @@ __all__ = ["render_command"]
     show_default=True,
     help="Which Graphviz draws the map: the system 'dot', or WebAssembly (SVG only).",
 )
-@click.option(
-    "--top",
-    type=click.IntRange(min=0),
-    default=3,
-    show_default=True,
-    help="How many of the top bottlenecks to mark (0: none).",
-)
+@top_option
 @click.option(
     "--theme",
     type=click.Choice(sorted(THEMES)),
