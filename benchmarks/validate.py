@@ -38,6 +38,7 @@ def main() -> None:
         )
         .stdout.strip()
         .splitlines()[-1]
+        .removeprefix("loaded:")
     )
     median = statistics.median(times)
     print(f"journeymap validate {target.name}")
