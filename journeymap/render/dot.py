@@ -318,8 +318,9 @@ def _lanes(journey: Journey, mode: str, prefix: str) -> list[_Lane]:
 
 
 def short_item_name(journey: Journey, item_id: str) -> str:
-    """The display name of a data item: its shortest alias when that has at most 8
-    characters ("SSN", "DD-214"), else its name.
+    """The display name of a data item: its shortest abbreviation among the aliases (all
+    capitals, at most 8 characters: "SSN", "DD-214"), else its name. Ordinary words among
+    the aliases ("lease" for proof of address) would mislead on a map, so they are not used.
 
     >>> from journeymap import parse_journey
     >>> j = parse_journey('''
@@ -336,7 +337,7 @@ def short_item_name(journey: Journey, item_id: str) -> str:
         item = journey.data_item(item_id)
     except KeyError:
         return item_id
-    short = [a for a in item.aliases if len(a) <= 8]
+    short = [a for a in item.aliases if len(a) <= 8 and a.upper() == a]
     return min(short, key=len) if short else item.name
 
 
