@@ -275,6 +275,7 @@ class ObservedSummary:
     replaced: tuple[str, ...]
     never_seen: tuple[str, ...]
     unexpected_transitions: tuple[tuple[str, str, int], ...]
+    handoffs: tuple[tuple[str, str, int], ...]
     rework: tuple[tuple[str, int], ...]
     variants: tuple[tuple[tuple[str, ...], int], ...]
     far_off: tuple[FarOff, ...]

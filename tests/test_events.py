@@ -299,3 +299,6 @@ def test_the_example_log_reconciles_and_disagrees_where_expected() -> None:
     assert report.observed is not None
     far = {(f.touchpoint, f.metric) for f in report.observed.far_off}
     assert ("D3", "median_days") in far  # the log was made with the SBA step 2.5x slower
+    pairs = {(a, b) for a, b, _ in report.observed.handoffs}
+    assert ("FEMA", "SBA") in pairs
+    assert all(a != b for a, b in pairs)

@@ -498,6 +498,16 @@ def analyze(
     )
 
 
+def _observed_handoffs(journey: Journey, log: ObservedLog) -> tuple[tuple[str, str, int], ...]:
+    """Observed moves between touchpoints of different agencies, summed per agency pair."""
+    pairs: dict[tuple[str, str], int] = {}
+    for t in log.transitions:
+        a, b = journey.touchpoint(t.source).agency, journey.touchpoint(t.target).agency
+        if a != b and not t.suppressed:
+            pairs[(a, b)] = pairs.get((a, b), 0) + t.count
+    return tuple((a, b, n) for (a, b), n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def _observed_summary(
     journey: Journey, log: ObservedLog, notes: tuple[str, ...]
 ) -> ObservedSummary:
@@ -548,6 +558,7 @@ def _observed_summary(
             for t in log.transitions
             if not t.in_journey and not t.suppressed
         ),
+        handoffs=_observed_handoffs(journey, log),
         rework=tuple(
             (t, o.repeat_visits)
             for t, o in log.touchpoints.items()

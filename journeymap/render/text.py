@@ -240,6 +240,9 @@ def _observed_lines(report: Report) -> list[str]:
     if o.unexpected_transitions:
         shown = ", ".join(f"{a} → {b} ({n:,})" for a, b, n in o.unexpected_transitions[:8])
         out.append(f"Transitions in the log that the journey lacks: {shown}")
+    if o.handoffs:
+        shown = ", ".join(f"{a} → {b} ({n:,})" for a, b, n in o.handoffs[:8])
+        out.append(f"Handoffs observed between agencies: {shown}")
     if o.rework:
         out.append(
             "Rework (visits beyond a case's first at a touchpoint): "
