@@ -93,3 +93,39 @@ def test_start_small_business_findings() -> None:
     }
     assert r.metrics.failure_rate > 0
     assert r.metrics.critical_path is None  # the inspection can repeat
+
+
+TOP = {
+    # example: (top bottleneck, top duplicate item, biggest leak, re-requested issued documents)
+    "approaching-retirement": ("R5", "ssn", "R1", {"medicare_number"}),
+    "disaster-recovery": (
+        "D8",
+        "household_income",
+        "D3",
+        {"fema_registration_id", "sba_loan_status"},
+    ),
+    "financial-shock": ("F2", "ssn", "F1", {"ui_award_letter"}),
+    "first-trip-abroad": ("N8", "photo_id", "N2", {"citizenship_proof", "passport"}),
+    "having-a-child": ("C3", "child_name", "C7", {"birth_certificate", "child_ssn"}),
+    "start-small-business": (
+        "B5",
+        "business_legal_name",
+        "B5",
+        {"articles_of_organization", "business_license", "ein"},
+    ),
+    "transition-to-civilian-life": ("T3", "ssn", "T6", {"dd214"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TOP))
+def test_example_top_findings(name: str) -> None:
+    from journeymap import load_journey
+
+    r = analyze(load_journey(ROOT / "examples" / "life_events" / f"{name}.yaml"))
+    bottleneck, item, leak, reissued = TOP[name]
+    assert r.bottlenecks[0].touchpoint == bottleneck
+    assert r.duplicate_requests[0].item == item
+    assert r.duplicate_requests[0].scope == "cross_agency"
+    assert r.drop_off[0].touchpoint == leak
+    assert {x.item for x in r.reissued_requests} == reissued
+    assert r.findings[0].severity == "high"
