@@ -448,9 +448,13 @@ def build_context(
         title=journey.title,
         journey_id=journey.id,
         life_experience=journey.life_experience,
-        summary=journey.summary,
+        summary=journey.summary.strip() if journey.summary else None,
         persona_name=journey.persona.name if journey.persona else "The person",
-        persona_description=journey.persona.description if journey.persona else None,
+        persona_description=(
+            journey.persona.description.strip().rstrip(".")
+            if journey.persona and journey.persona.description
+            else None
+        ),
         occasion=journey.occasion,
         offering=journey.offering,
         population_line=(
