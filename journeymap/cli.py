@@ -466,6 +466,18 @@ def _observe(
     type=click.IntRange(min=1),
     help="People who start per period (default: the journey's population, else 1,000).",
 )
+@click.option(
+    "--events",
+    "event_logs",
+    multiple=True,
+    help="Event log(s) to measure the journey with (as for analyze; default: the events: block).",
+)
+@click.option(
+    "--map",
+    "map_file",
+    type=click.Path(dir_okay=False),
+    help="YAML mapping of log activities to touchpoint ids.",
+)
 def report(
     path: str,
     output: str,
@@ -474,6 +486,8 @@ def report(
     top: int,
     template_dir: str | None,
     population: int | None,
+    event_logs: tuple[str, ...],
+    map_file: str | None,
 ) -> None:
     """Write the HTML narrative: one self-contained, accessible page about a journey.
 
@@ -494,6 +508,8 @@ def report(
         top=top,
         template_dir=template_dir,
         population=population,
+        event_logs=event_logs,
+        map_file=map_file,
     )
 
 
@@ -506,6 +522,8 @@ def _write_narrative(
     top: int,
     template_dir: str | None = None,
     population: int | None = None,
+    event_logs: tuple[str, ...] = (),
+    map_file: str | None = None,
 ) -> None:
     from .analysis import analyze as run_analysis
     from .loading import load_journey
@@ -516,7 +534,19 @@ def _write_narrative(
         msg = f"cannot write {output!r}: the folder {str(folder)!r} does not exist"
         raise click.UsageError(msg)
     journey = load_journey(path)
-    result = run_analysis(journey, population=population)
+    observed = _observe(
+        Path(path),
+        journey,
+        event_logs=event_logs,
+        map_file=map_file,
+        columns=(None, None, None, None),
+        since=None,
+        until=None,
+        cutoff="30d",
+        min_cell=1,
+        timezone=None,
+    )
+    result = run_analysis(journey, population=population, observed=observed)
     why = write_narrative(
         journey, result, output, engine=engine, lanes=lanes, top=top, template_dir=template_dir
     )

@@ -166,3 +166,28 @@ def test_print_opens_collapsed_sections(browser: Any, tmp_path: Path) -> None:
         assert pdf[:5] == b"%PDF-"
     finally:
         page.close()
+
+
+def test_report_with_observed_evidence_passes_axe(browser: Any, tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    from journeymap.events import read_event_log
+    from journeymap.render.html import write_narrative
+
+    journey = load_journey(ROOT / "examples" / "life_events" / "disaster-recovery.yaml")
+    log = read_event_log(
+        [ROOT / "examples" / "life_events" / "data" / "disaster-recovery-events.csv"],
+        journey=journey,
+    )
+    path = tmp_path / "observed.html"
+    write_narrative(journey, analyze(journey, observed=log), path)
+    page = Page(browser, path)
+    try:
+        heading = page.page.locator("#evidence h3", has_text="Designed vs observed")
+        assert heading.count() == 1
+        assert page.page.locator("ul.observed li").count() >= 5
+        assert _axe_violations(page.page) == []
+        assert page.errors == []
+        assert page.requests == [page.url]
+    finally:
+        page.close()

@@ -23,6 +23,7 @@ from typing import Any
 from .. import __version__, fmt
 from ..models import Journey, Touchpoint
 from ..report import Report
+from .text import observed_lines
 
 __all__ = [
     "NarrativeContext",
@@ -173,6 +174,9 @@ class NarrativeContext:
     evidence_counts: tuple[tuple[str, int], ...] = _help("Touchpoints per evidence kind")
     illustrative: tuple[str, ...] = _help("Names of touchpoints with illustrative numbers")
     sources: tuple[Source, ...] = _help("Sources cited by the journey")
+    observed: tuple[str, ...] = _help(
+        "Designed vs observed, one line each, when an event log was given (else empty)"
+    )
     generator: str = _help("The program that wrote the page")
     csp: str = _help("The Content-Security-Policy of the page")
     script: str = _help("The inline script (its hash is in the CSP)")
@@ -482,6 +486,7 @@ def build_context(
         evidence_counts=tuple(report.evidence.by_kind.items()),
         illustrative=tuple(journey.touchpoint(t).name for t in report.evidence.illustrative),
         sources=tuple(sources),
+        observed=tuple(line.strip() for line in observed_lines(report)),
         generator=f"journeymap {__version__}",
         csp=csp,
         script=Markup(SCRIPT),

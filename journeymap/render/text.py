@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from .. import fmt
 from ..report import Portfolio, Report
 
-__all__ = ["render_json", "render_markdown", "render_portfolio", "render_text"]
+__all__ = [
+    "observed_lines",
+    "render_json",
+    "render_markdown",
+    "render_portfolio",
+    "render_text",
+]
 
 _ARROW = " → "
 
@@ -213,7 +219,7 @@ def _tables(report: Report, top: int) -> list[_Table]:
     return [t for t in tables if t.rows]
 
 
-def _observed_lines(report: Report) -> list[str]:
+def observed_lines(report: Report) -> list[str]:
     """Designed vs observed, as plain lines (the same for text and Markdown)."""
     o = report.observed
     if o is None:
@@ -281,7 +287,7 @@ def render_text(report: Report, *, top: int = 5) -> str:
     for table in _tables(report, top):
         out += ["", *_text_table(table)]
     if report.observed is not None:
-        out += ["", "Designed vs observed"] + [f"  {line}" for line in _observed_lines(report)]
+        out += ["", "Designed vs observed"] + [f"  {line}" for line in observed_lines(report)]
     if report.reissued_requests:
         out += ["", "Documents the government issued and asks for again"]
         for r in report.reissued_requests:
@@ -315,7 +321,7 @@ def render_markdown(report: Report, *, top: int = 5) -> str:
         out += ["", *_md_table(table)]
     if report.observed is not None:
         out += ["", "### Designed vs observed", ""]
-        out += [f"- {_md_escape(line.strip())}" for line in _observed_lines(report)]
+        out += [f"- {_md_escape(line.strip())}" for line in observed_lines(report)]
     if report.findings:
         out += ["", "### Findings", ""]
         for i, f in enumerate(report.findings, start=1):
