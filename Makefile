@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= build/demo
 EXAMPLE ?= examples/life_events/transition-to-civilian-life.yaml
 
-.PHONY: demo test lint typecheck unit schema venv clean bench gallery
+.PHONY: demo test lint typecheck unit schema venv clean bench gallery sysdeps
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "journeymap needs Python >= 3.11")'
@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+sysdeps:
+	@bash .ci/sysdeps
+
+demo: sysdeps $(STAMP)
 	@mkdir -p $(OUT)
 	$(BIN)/journeymap validate examples/life_events
 	$(BIN)/journeymap analyze $(EXAMPLE)
@@ -47,7 +50,7 @@ unit: $(STAMP)
 	$(PY) -W error -c 'import journeymap'
 	$(BIN)/pytest -q
 
-test: lint unit
+test: sysdeps lint unit
 
 schema: $(STAMP)
 	$(BIN)/journeymap schema > schemas/journey.schema.json
