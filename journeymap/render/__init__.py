@@ -4,7 +4,7 @@ Importing this package is cheap: ``graphviz`` and ``jinja2`` load only when a ma
 narrative is drawn. The map API lives in :mod:`journeymap.render.dot` and is re-exported
 here on first use::
 
-    >>> from journeymap.render import to_dot, write_map   # doctest: +SKIP
+    >>> from journeymap.render import to_dot, write_map
 
 ``to_dot(journey, report, ...)`` builds the ``graphviz.Digraph`` (pure);
 ``render_map``/``write_map`` run Graphviz (the system ``dot``, or WebAssembly for SVG).
