@@ -302,3 +302,34 @@ def test_the_example_log_reconciles_and_disagrees_where_expected() -> None:
     pairs = {(a, b) for a, b, _ in report.observed.handoffs}
     assert ("FEMA", "SBA") in pairs
     assert all(a != b for a, b in pairs)
+
+
+def test_real_permit_log(tmp_path: Path) -> None:
+    """A real municipal permit log (DST offsets, rework, cases that stop early)."""
+    from conftest import ROOT
+
+    log_path = ROOT.parent / "shared" / "data" / "real-logs" / "receipt.csv"
+    if not log_path.exists():
+        pytest.skip("the shared real-log folder is not beside this checkout")
+    journey = parse_journey(
+        """
+journeymap: 1
+id: permit
+title: Permit receipt
+agencies: [{id: CITY, name: Municipality}]
+touchpoints:
+  - {id: R1, name: Confirmation of receipt, agency: CITY, next: R2}
+  - id: R2
+    name: T02 Check confirmation of receipt
+    agency: CITY
+    next: [{to: R3, share: 0.9}, {to: R2, share: 0.1}]
+  - {id: R3, name: T04 Determine confirmation of receipt, agency: CITY, next: R4}
+  - {id: R4, name: T05 Print and send confirmation of receipt, agency: CITY}
+"""
+    )
+    log = read_event_log([log_path], journey=journey)
+    assert (log.rows_read, log.rows_used) == (8577, 5409)
+    assert log.rejected == {"activity not mapped to a touchpoint": 3168}
+    assert (log.cases, log.completed, log.abandoned, log.open) == (1434, 1300, 131, 3)
+    assert log.variants[0] == (("R1", "R2", "R3", "R4"), 1268)
+    assert log.touchpoints["R2"].repeat_visits == 52
