@@ -261,19 +261,20 @@ def analyze(
 
     files = _expand(paths)
     journeys = [load_journey(path) for path in files]
-    log_options = {
-        "event_logs": event_logs,
-        "map_file": map_file,
-        "columns": (case_column, activity_column, timestamp_column, lifecycle_column),
-        "since": since,
-        "until": until,
-        "cutoff": cutoff,
-        "min_cell": min_cell,
-        "timezone": timezone,
-    }
     reports = []
     for path, journey in zip(files, journeys, strict=True):
-        observed = _observe(path, journey, **log_options)  # type: ignore[arg-type]
+        observed = _observe(
+            path,
+            journey,
+            event_logs=event_logs,
+            map_file=map_file,
+            columns=(case_column, activity_column, timestamp_column, lifecycle_column),
+            since=since,
+            until=until,
+            cutoff=cutoff,
+            min_cell=min_cell,
+            timezone=timezone,
+        )
         reports.append(
             run_analysis(
                 journey, population=population, seed=seed, runs=runs, top=top, observed=observed

@@ -199,6 +199,12 @@ def _pick(path: str, available: Sequence[str], role: str, given: str | None) -> 
     raise EventLogError(msg)
 
 
+def _count(con: Any, sql: str) -> int:
+    """The single integer a ``SELECT count(*)`` query returns."""
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _required(column: str | None) -> str:
     assert column is not None  # _pick raises for a missing required column
     return column
@@ -337,7 +343,7 @@ def read_event_log(
             + " UNION ALL ".join(parts)
             + ")"
         )
-        rows_read = int(con.execute("SELECT count(*) FROM raw").fetchone()[0])  # type: ignore[index]
+        rows_read = _count(con, "SELECT count(*) FROM raw")
         if rows_read == 0:
             msg = f"{', '.join(files)}: the event log has no rows"
             raise EventLogError(msg)
@@ -394,7 +400,7 @@ def read_event_log(
         )
         # a duplicate is the same touchpoint, time and lifecycle as the next event of its case
         dup_cond = "next_tp = tp AND gap = 0 AND next_lc IS NOT DISTINCT FROM lc"
-        duplicates = int(con.execute(f"SELECT count(*) FROM seq WHERE {dup_cond}").fetchone()[0])  # type: ignore[index]
+        duplicates = _count(con, f"SELECT count(*) FROM seq WHERE {dup_cond}")
         if duplicates:
             # drop them, then order again so that neighbours skip the dropped events
             rejected["duplicate event"] = duplicates
@@ -406,11 +412,9 @@ def read_event_log(
             )
             con.execute("DROP TABLE seq")
             con.execute("ALTER TABLE seq2 RENAME TO seq")
-        out_of_order = int(
-            con.execute("SELECT count(*) FROM seq WHERE next_pos < pos").fetchone()[0]  # type: ignore[index]
-        )
-        has_starts = lifecycle_any and bool(
-            con.execute("SELECT count(*) FROM seq WHERE lc = 'start'").fetchone()[0]  # type: ignore[index]
+        out_of_order = _count(con, "SELECT count(*) FROM seq WHERE next_pos < pos")
+        has_starts = (
+            lifecycle_any and _count(con, "SELECT count(*) FROM seq WHERE lc = 'start'") > 0
         )
         day = 86400.0
         if has_starts:
@@ -547,7 +551,7 @@ def read_event_log(
             for path, n in variant_rows
             if int(n) >= min_cell
         )
-        rows_used = int(con.execute("SELECT count(*) FROM seq").fetchone()[0])  # type: ignore[index]
+        rows_used = _count(con, "SELECT count(*) FROM seq")
         first_last = con.execute(
             "SELECT strftime(to_timestamp(min(first_t)), '%Y-%m-%d'), "
             "strftime(to_timestamp(max(last_t)), '%Y-%m-%d') FROM pc"
