@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 __all__ = ["THEMES", "Theme", "get_theme"]
@@ -82,70 +83,60 @@ class Theme:
 
 _HEAT_BOUNDS = (0.02, 0.05, 0.10, 0.20)
 
-THEMES: dict[str, Theme] = {
-    "default": Theme(
-        name="default",
-        fontname="Helvetica,Arial,sans-serif",
-        fontsize=11,
-        title_fontsize=14,
-        header_fontsize=13,
-        edge_fontsize=10,
-        background="#ffffff",
-        text="#1a1a1a",
-        muted="#555555",
-        lane_fills=("#f4f6f8", "#e9edf1"),
-        lane_border="#9aa5b1",
-        header_text="#1a1a1a",
-        node_border="#4d4d4d",
-        heat_bounds=_HEAT_BOUNDS,
-        heat_fill=("#ffffe5", "#fee391", "#fec44f", "#cc4c02", "#662506"),
-        heat_text=("#1a1a1a", "#1a1a1a", "#1a1a1a", "#ffffff", "#ffffff"),
-        no_data_fill="#ffffff",
-        top_border="#000000",
-        top_penwidth=3.5,
-        edge="#4d4d4d",
-        handoff="#1f5fa8",
-        handoff_penwidth=2.6,
-        loop="#7b3294",
-        parallel="#1a1a1a",
-        lost="#a50f15",
-        end_success="#1a1a1a",
-        end_failure="#a50f15",
-        wrap_width=26,
-        wrap_lines=4,
-    ),
-    "mono": Theme(
-        name="mono",
-        fontname="Helvetica,Arial,sans-serif",
-        fontsize=11,
-        title_fontsize=14,
-        header_fontsize=13,
-        edge_fontsize=10,
-        background="#ffffff",
-        text="#000000",
-        muted="#404040",
-        lane_fills=("#ffffff", "#f2f2f2"),
-        lane_border="#808080",
-        header_text="#000000",
-        node_border="#000000",
-        heat_bounds=_HEAT_BOUNDS,
-        heat_fill=("#ffffff", "#e0e0e0", "#bdbdbd", "#636363", "#252525"),
-        heat_text=("#000000", "#000000", "#000000", "#ffffff", "#ffffff"),
-        no_data_fill="#ffffff",
-        top_border="#000000",
-        top_penwidth=3.5,
-        edge="#404040",
-        handoff="#000000",
-        handoff_penwidth=2.6,
-        loop="#404040",
-        parallel="#000000",
-        lost="#000000",
-        end_success="#000000",
-        end_failure="#000000",
-        wrap_width=26,
-        wrap_lines=4,
-    ),
-}
+_DEFAULT = Theme(
+    name="default",
+    fontname="Helvetica,Arial,sans-serif",
+    fontsize=11,
+    title_fontsize=14,
+    header_fontsize=13,
+    edge_fontsize=10,
+    background="#ffffff",
+    text="#1a1a1a",
+    muted="#555555",
+    lane_fills=("#f4f6f8", "#e9edf1"),
+    lane_border="#9aa5b1",
+    header_text="#1a1a1a",
+    node_border="#4d4d4d",
+    heat_bounds=_HEAT_BOUNDS,
+    heat_fill=("#ffffe5", "#fee391", "#fec44f", "#cc4c02", "#662506"),
+    heat_text=("#1a1a1a", "#1a1a1a", "#1a1a1a", "#ffffff", "#ffffff"),
+    no_data_fill="#ffffff",
+    top_border="#000000",
+    top_penwidth=3.5,
+    edge="#4d4d4d",
+    handoff="#1f5fa8",
+    handoff_penwidth=2.6,
+    loop="#7b3294",
+    parallel="#1a1a1a",
+    lost="#a50f15",
+    end_success="#1a1a1a",
+    end_failure="#a50f15",
+    wrap_width=26,
+    wrap_lines=4,
+)
+
+#: Greyscale for print: the default theme with black, white and greys only.
+_MONO = dataclasses.replace(
+    _DEFAULT,
+    name="mono",
+    text="#000000",
+    muted="#404040",
+    lane_fills=("#ffffff", "#f2f2f2"),
+    lane_border="#808080",
+    header_text="#000000",
+    node_border="#000000",
+    heat_fill=("#ffffff", "#e0e0e0", "#bdbdbd", "#636363", "#252525"),
+    heat_text=("#000000", "#000000", "#000000", "#ffffff", "#ffffff"),
+    edge="#404040",
+    handoff="#000000",
+    loop="#404040",
+    parallel="#000000",
+    lost="#000000",
+    end_success="#000000",
+    end_failure="#000000",
+)
+
+THEMES: dict[str, Theme] = {"default": _DEFAULT, "mono": _MONO}
 
 
 def get_theme(name: str) -> Theme:
