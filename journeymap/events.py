@@ -26,13 +26,18 @@ from __future__ import annotations
 import glob as globmod
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .exceptions import JourneymapError, UsageError
+from .exceptions import EventLogError, UsageError
 from .models import Journey
+from .observed import (
+    ColumnMap,
+    ObservedLog,
+    ObservedTouchpoint,
+    ObservedTransition,
+)
 
 __all__ = [
     "DEFAULT_COLUMNS",
@@ -51,94 +56,6 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "timestamp": ("time:timestamp", "timestamp", "ts", "time", "event_time", "datetime"),
     "lifecycle": ("lifecycle:transition", "lifecycle", "status"),
 }
-
-
-class EventLogError(JourneymapError, ValueError):
-    """An event log that cannot be used: missing columns, an empty or unreadable file."""
-
-
-@dataclass(frozen=True)
-class ColumnMap:
-    """Which columns hold the case id, activity, timestamp and (optional) lifecycle."""
-
-    case: str | None = None
-    activity: str | None = None
-    timestamp: str | None = None
-    lifecycle: str | None = None
-
-
-@dataclass(frozen=True)
-class ObservedTouchpoint:
-    """What the log shows at one touchpoint (None where suppressed or unknown)."""
-
-    touchpoint: str
-    cases: int
-    visits: int
-    median_days: float | None
-    p90_days: float | None
-    mean_days: float | None
-    duration_n: int
-    dropped: int
-    closed_visits: int
-    drop_off: float | None
-    repeat_visits: int
-    suppressed: bool
-
-
-@dataclass(frozen=True)
-class ObservedTransition:
-    """Observed moves from one touchpoint to the next."""
-
-    source: str
-    target: str
-    count: int
-    share: float
-    median_days: float | None
-    p90_days: float | None
-    mean_days: float | None
-    in_journey: bool
-    suppressed: bool
-
-
-@dataclass(frozen=True)
-class ObservedLog:
-    """Everything observed in an event log, ready to merge into the analysis."""
-
-    files: tuple[str, ...]
-    rows_read: int
-    rows_used: int
-    rejected: dict[str, int]
-    rejected_examples: dict[str, tuple[str, ...]]
-    unmapped_activities: tuple[tuple[str, int], ...]
-    duplicates: int
-    out_of_order: int
-    cases: int
-    completed: int
-    abandoned: int
-    open: int
-    first_event: str | None
-    last_event: str | None
-    convention: str
-    touchpoints: dict[str, ObservedTouchpoint]
-    transitions: tuple[ObservedTransition, ...]
-    case_median_days: float | None
-    case_p90_days: float | None
-    case_mean_days: float | None
-    variants: tuple[tuple[tuple[str, ...], int], ...]
-    never_seen: tuple[str, ...]
-    min_cell: int
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (no case ids: there are none in this object)."""
-        from dataclasses import asdict
-
-        data = asdict(self)
-        data["variants"] = [{"path": list(p), "cases": n} for p, n in self.variants]
-        data["unmapped_activities"] = [
-            {"activity": a, "rows": n} for a, n in self.unmapped_activities
-        ]
-        return data
 
 
 def _expand(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
@@ -234,8 +151,7 @@ def _interleavings(journey: Journey) -> set[tuple[str, str]]:
     of different branches of one block, and from any branch touchpoint to the join."""
     if not any(t.split == "all" for t in journey.touchpoints):
         return set()
-    from .analysis.flow import find_blocks
-    from .graph import build_graph
+    from .graph import build_graph, find_blocks
 
     pairs: set[tuple[str, str]] = set()
     for block in find_blocks(build_graph(journey)):
@@ -602,55 +518,3 @@ def parse_when(text: str) -> datetime:
         msg = f"{text!r} is not a date; write it as 2024-01-31 or 2024-01-31T08:00:00+00:00"
         raise UsageError(msg) from err
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def apply_observed(journey: Journey, log: ObservedLog) -> tuple[Journey, tuple[str, ...]]:
-    """The journey with observed numbers in place of authored ones, and notes on what changed.
-
-    Replaced, per touchpoint seen in at least ``min_cell`` cases: the duration (median, p90,
-    mean), ``drop_off``, the shares of its alternatives (when every alternative was seen),
-    ``evidence: observed`` and a ``source`` naming the log. Waits on edges into a touchpoint
-    whose time was replaced are dropped: the observed time already includes them.
-    """
-    from .durations import Duration
-
-    doc = journey.model_dump(mode="json", exclude_defaults=True)
-    notes: list[str] = []
-    period = f"{log.first_event}..{log.last_event}"
-    counts = {(t.source, t.target): t.count for t in log.transitions}
-    replaced_time: set[str] = set()
-    for tp in doc["touchpoints"]:
-        seen = log.touchpoints.get(tp["id"])
-        if seen is None or seen.suppressed:
-            continue
-        if seen.median_days is not None and seen.duration_n >= log.min_cell:
-            duration: dict[str, str] = {"median": str(Duration(seen.median_days * 1440))}
-            if seen.p90_days is not None:
-                duration["p90"] = str(Duration(max(seen.p90_days, seen.median_days) * 1440))
-            if seen.mean_days is not None:
-                duration["mean"] = str(Duration(seen.mean_days * 1440))
-            tp["duration"] = duration
-            replaced_time.add(tp["id"])
-        if seen.drop_off is not None:
-            tp["drop_off"] = seen.drop_off
-        nexts = tp.get("next") or []
-        if len(nexts) > 1 and tp.get("split") != "all":
-            observed = [counts.get((tp["id"], n["to"]), 0) for n in nexts]
-            total = sum(observed)
-            if total >= log.min_cell and all(observed):
-                for n, c in zip(nexts, observed, strict=True):
-                    n["share"] = c / total
-            elif total:
-                missing = [n["to"] for n, c in zip(nexts, observed, strict=True) if not c]
-                notes.append(
-                    f"{tp['id']}: alternatives to {', '.join(missing)} never observed; "
-                    "authored shares kept"
-                )
-        tp["evidence"] = "observed"
-        tp["source"] = f"event log: {seen.cases:,} cases, {seen.visits:,} visits, {period}"
-        tp["starts"] = seen.visits
-    for tp in doc["touchpoints"]:
-        for n in tp.get("next") or []:
-            if n.get("wait") and n["to"] in replaced_time:
-                del n["wait"]
-    return Journey.model_validate(doc), tuple(notes)

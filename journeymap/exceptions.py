@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "EventLogError",
+    "GraphvizNotFoundError",
     "JourneyFileError",
     "JourneymapError",
+    "MapRenderError",
     "Problem",
+    "TemplateError",
     "UsageError",
 ]
 
@@ -24,7 +28,33 @@ class JourneymapError(Exception):
 
 
 class UsageError(JourneymapError, ValueError):
-    """A bad option or argument from the caller (exit code 2 in the CLI)."""
+    """A bad option or argument from the caller (exit code 2 in the CLI).
+
+    Library messages name the Python parameter (``population``, ``cutoff``); the command line
+    names its own option in their place.
+    """
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        #: The library parameter the message is about, when there is one.
+        self.parameter = parameter
+
+
+class EventLogError(JourneymapError, ValueError):
+    """An event log that cannot be used: missing columns, an empty or unreadable file
+    (exit code 1 in the CLI)."""
+
+
+class MapRenderError(JourneymapError, RuntimeError):
+    """Graphviz could not draw the map (exit code 1 in the CLI)."""
+
+
+class GraphvizNotFoundError(MapRenderError):
+    """No Graphviz is available for the requested format."""
+
+
+class TemplateError(JourneymapError, ValueError):
+    """A report template (an override folder) that is missing a part or does not parse."""
 
 
 @dataclass(frozen=True, slots=True)

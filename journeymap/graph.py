@@ -8,8 +8,10 @@ Graph attributes (``G.graph``)
 ------------------------------
 ``journey`` (str) id; ``title`` (str); ``start`` (str) id of the start touchpoint;
 ``population`` (int | None); ``agencies`` (dict id -> {name, level, department});
-``stages`` (list of stage ids, in order); ``data`` (dict item id -> {name, sensitive,
-government_issued}) for every item used.
+``stages`` (list of stage ids, in order); ``stage_info`` (dict id -> {name, description});
+``data`` (dict item id -> {name, sensitive, government_issued, aliases}) for every item used;
+``context`` (dict: summary, persona_name, persona_description, occasion, offering, source,
+life_experience: the journey's own words, str | None each).
 
 Node attributes (node key = touchpoint id)
 ------------------------------------------
@@ -18,7 +20,8 @@ position in the file), ``channel``, ``lane`` (str | None), ``asks``, ``gives`` (
 ids), ``median_days``, ``p90_days``, ``mean_days`` (float | None), ``effort_hours``
 (float | None), ``drop_off`` (float | None), ``outcome`` ("success" | "failure" | None; set on
 ends only), ``split``, ``join`` (bool), ``evidence``, ``source`` (str | None),
-``satisfaction``, ``emotion`` (float | None).
+``satisfaction``, ``emotion`` (float | None), ``description`` (str | None), ``pain_points``,
+``opportunities`` (tuple of str), ``forms`` (tuple of (id, omb, name)).
 
 Edge attributes
 ---------------
@@ -31,13 +34,14 @@ for a person who goes on; 1.0 for sequence and parallel edges); ``wait_days`` (f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
 from .models import Journey
 
-__all__ = ["build_graph", "handoff_boundary"]
+__all__ = ["Block", "build_graph", "find_blocks", "handoff_boundary"]
 
 
 def handoff_boundary(a: dict[str, Any], b: dict[str, Any]) -> str | None:
@@ -92,6 +96,7 @@ def build_graph(journey: Journey) -> nx.DiGraph:
             "name": item.name,
             "sensitive": item.sensitive,
             "government_issued": item.government_issued,
+            "aliases": tuple(item.aliases),
         }
     G = nx.DiGraph(
         journey=journey.id,
@@ -100,7 +105,17 @@ def build_graph(journey: Journey) -> nx.DiGraph:
         population=journey.population,
         agencies=agencies,
         stages=[s.id for s in journey.stages],
+        stage_info={s.id: {"name": s.name, "description": s.description} for s in journey.stages},
         data=data,
+        context={
+            "summary": journey.summary,
+            "persona_name": journey.persona.name if journey.persona else None,
+            "persona_description": journey.persona.description if journey.persona else None,
+            "occasion": journey.occasion,
+            "offering": journey.offering,
+            "source": journey.source,
+            "life_experience": journey.life_experience,
+        },
     )
     for order, t in enumerate(journey.touchpoints):
         d = t.duration
@@ -127,6 +142,10 @@ def build_graph(journey: Journey) -> nx.DiGraph:
             source=t.source,
             satisfaction=t.satisfaction,
             emotion=t.emotion,
+            description=t.description,
+            pain_points=tuple(t.pain_points),
+            opportunities=tuple(t.opportunities),
+            forms=tuple((f.id, f.omb, f.name) for f in t.forms),
         )
     for t in journey.touchpoints:
         if t.split == "all":
@@ -148,3 +167,53 @@ def build_graph(journey: Journey) -> nx.DiGraph:
                 boundary=boundary,
             )
     return G
+
+
+@dataclass(frozen=True)
+class Block:
+    """A parallel block: the split, its join, and the touchpoints of each branch."""
+
+    split: str
+    join: str
+    branches: tuple[tuple[str, ...], ...]
+
+    @property
+    def members(self) -> frozenset[str]:
+        return frozenset(n for branch in self.branches for n in branch)
+
+
+def find_blocks(G: nx.DiGraph) -> tuple[Block, ...]:
+    """The parallel blocks of the journey graph, innermost first.
+
+    The join of a split is its immediate post-dominator (validation guarantees it carries
+    ``join: all``); a branch is every touchpoint reachable from its first touchpoint without
+    passing the join.
+    """
+    exit_node = ("\0", "exit")
+    R = G.reverse(copy=True)
+    R.add_node(exit_node)
+    for node in G.nodes:
+        if G.out_degree(node) == 0:
+            R.add_edge(exit_node, node)
+    ipdom = nx.immediate_dominators(R, exit_node)
+    blocks = []
+    for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
+        if not G.nodes[node]["split"]:
+            continue
+        join = ipdom[node]
+        branches = []
+        for head in sorted(G.successors(node), key=lambda n: G.nodes[n]["order"]):
+            if head == join:
+                branches.append(())
+                continue
+            members = {head}
+            stack = [head]
+            while stack:
+                for nxt in G.successors(stack.pop()):
+                    if nxt != join and nxt not in members:
+                        members.add(nxt)
+                        stack.append(nxt)
+            branches.append(tuple(sorted(members, key=lambda n: G.nodes[n]["order"])))
+        blocks.append(Block(node, join, tuple(branches)))
+    blocks.sort(key=lambda b: len(b.members))
+    return tuple(blocks)

@@ -19,13 +19,18 @@ from typing import Any, Literal
 
 __all__ = [
     "DEFAULT_POPULATION",
+    "AgencyInfo",
     "Bottleneck",
     "DropOff",
     "DuplicateRequest",
+    "EdgeFlow",
     "EvidenceSummary",
     "FarOff",
     "Finding",
+    "FormInfo",
     "Handoff",
+    "ItemInfo",
+    "JourneyContext",
     "Metrics",
     "ObservedSummary",
     "Portfolio",
@@ -33,6 +38,7 @@ __all__ = [
     "PortfolioPair",
     "Reissue",
     "Report",
+    "StageInfo",
     "TouchpointFlow",
 ]
 
@@ -42,6 +48,7 @@ DEFAULT_POPULATION = 1000
 Severity = Literal["high", "medium", "low", "info"]
 Boundary = Literal["agency", "department", "level"]
 Scope = Literal["cross_agency", "same_agency"]
+EdgeKind = Literal["sequence", "alternative", "parallel"]
 
 
 def _plain(value: Any) -> Any:
@@ -94,8 +101,23 @@ class Metrics:
 
 
 @dataclass(frozen=True, slots=True)
+class FormInfo:
+    """A form a touchpoint uses (``omb``: its OMB control number, when known)."""
+
+    id: str
+    omb: str | None
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class TouchpointFlow:
-    """Flow numbers for one touchpoint."""
+    """One touchpoint: its words as written and the numbers the analysis used.
+
+    With an event log, ``median_days``, ``p90_days``, ``mean_days`` and ``drop_off_rate`` are
+    the observed values (``evidence == "observed"``, ``source`` names the log); every renderer
+    shows these, never the authored ones. ``position`` is the touchpoint's place in
+    :attr:`Report.order`.
+    """
 
     touchpoint: str
     name: str
@@ -115,6 +137,93 @@ class TouchpointFlow:
     asks_again: tuple[str, ...]
     reasks_issued: tuple[str, ...]
     evidence: str | None
+    position: int = 0
+    description: str | None = None
+    channel: str | None = None
+    lane: str | None = None
+    asks: tuple[str, ...] = ()
+    gives: tuple[str, ...] = ()
+    mean_days: float | None = None
+    satisfaction: float | None = None
+    emotion: float | None = None
+    pain_points: tuple[str, ...] = ()
+    opportunities: tuple[str, ...] = ()
+    forms: tuple[FormInfo, ...] = ()
+    source: str | None = None
+    split: bool = False
+    join: bool = False
+    is_start: bool = False
+    outcome: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeFlow:
+    """One arrow of the journey (a ``next``), with the numbers the analysis used.
+
+    ``kind``: "sequence" (the only way on), "alternative" (one of several, taken by ``share``
+    of those who go on) or "parallel" (a branch of a ``split: all``; ``share`` is 1).
+    ``loop_back``: the arrow returns to an earlier touchpoint (people are sent back).
+    ``share_of_starters``: expected crossings per person who starts; ``people`` the same for
+    the population. ``handoff``: the two touchpoints belong to different agencies, across
+    ``boundary``.
+    """
+
+    source: str = field(metadata={"json": "from"})
+    target: str = field(metadata={"json": "to"})
+    kind: EdgeKind
+    loop_back: bool
+    share: float
+    wait_days: float | None
+    share_of_starters: float
+    people: float
+    handoff: bool
+    boundary: Boundary | None
+    on_critical_path: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyInfo:
+    """An agency as written in the journey, with the touchpoints it owns (in telling order)."""
+
+    id: str
+    name: str
+    level: str | None
+    department: str | None
+    touchpoints: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StageInfo:
+    """A stage of the journey, in written order."""
+
+    id: str
+    name: str
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemInfo:
+    """A data item the journey asks for or gives. ``short_name`` is its shortest real
+    abbreviation ("SSN", "DD-214"), else its name."""
+
+    id: str
+    name: str
+    short_name: str
+    sensitive: bool
+    government_issued: bool
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyContext:
+    """The journey's own words, for renderers: who, when, what, and where it comes from."""
+
+    summary: str | None = None
+    persona_name: str | None = None
+    persona_description: str | None = None
+    occasion: str | None = None
+    offering: str | None = None
+    source: str | None = None
+    start: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +412,12 @@ class Report:
     findings: tuple[Finding, ...]
     evidence: EvidenceSummary
     observed: ObservedSummary | None = None
+    context: JourneyContext = field(default_factory=JourneyContext)
+    order: tuple[str, ...] = ()
+    edges: tuple[EdgeFlow, ...] = ()
+    agencies: tuple[AgencyInfo, ...] = ()
+    stages: tuple[StageInfo, ...] = ()
+    data_items: tuple[ItemInfo, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the ``--format json`` contract)."""
@@ -315,6 +430,32 @@ class Report:
             if flow.touchpoint == touchpoint_id:
                 return flow
         raise KeyError(touchpoint_id)
+
+    def in_order(self) -> tuple[TouchpointFlow, ...]:
+        """The touchpoints in telling order (:attr:`order`)."""
+        by_id = {t.touchpoint: t for t in self.touchpoints}
+        return tuple(by_id[t] for t in self.order) if self.order else self.touchpoints
+
+    def edge(self, source: str, target: str) -> EdgeFlow:
+        """The arrow from ``source`` to ``target`` (``KeyError`` if there is none)."""
+        for e in self.edges:
+            if e.source == source and e.target == target:
+                return e
+        raise KeyError((source, target))
+
+    def agency(self, agency_id: str) -> AgencyInfo:
+        """An agency by id (``KeyError`` if unknown)."""
+        for a in self.agencies:
+            if a.id == agency_id:
+                return a
+        raise KeyError(agency_id)
+
+    def item(self, item_id: str) -> ItemInfo:
+        """A data item by id (``KeyError`` if the journey does not use it)."""
+        for i in self.data_items:
+            if i.id == item_id:
+                return i
+        raise KeyError(item_id)
 
 
 @dataclass(frozen=True, slots=True)

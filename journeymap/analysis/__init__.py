@@ -37,6 +37,7 @@ from ..report import (
     DuplicateRequest,
     EvidenceSummary,
     FarOff,
+    FormInfo,
     Handoff,
     Metrics,
     ObservedSummary,
@@ -47,6 +48,7 @@ from ..report import (
 from .duplicates import asked_counts, find_duplicate_candidates
 from .findings import build_findings
 from .flow import Block, Flow, find_blocks, find_flow
+from .structure import find_back_edges, find_order
 from .timing import (
     CriticalPath,
     Simulation,
@@ -56,7 +58,7 @@ from .timing import (
 )
 
 if TYPE_CHECKING:
-    from ..events import ObservedLog
+    from ..observed import ObservedLog
 
 __all__ = [
     "Block",
@@ -64,6 +66,7 @@ __all__ = [
     "Flow",
     "Simulation",
     "analyze",
+    "find_back_edges",
     "find_blocks",
     "find_bottlenecks",
     "find_critical_path",
@@ -72,6 +75,7 @@ __all__ = [
     "find_expected_days",
     "find_flow",
     "find_handoffs",
+    "find_order",
     "find_reissued_requests",
     "simulate",
 ]
@@ -370,7 +374,7 @@ def analyze(
         if not isinstance(journey, Journey):
             msg = "observed evidence needs the Journey, not only its graph"
             raise TypeError(msg)
-        from ..events import apply_observed
+        from ..observed import apply_observed
 
         merged, notes = apply_observed(journey, observed)
         summary = _observed_summary(journey, observed, notes)
@@ -389,6 +393,10 @@ def analyze(
     reissued = tuple(find_reissued_requests(G, flow=flow, population=pop))
     drop_off = tuple(find_drop_off(G, flow=flow, population=pop))
     evidence = _evidence(G)
+    from .view import build_view
+
+    view = build_view(G, flow=flow, critical_path=critical.path, population=pop)
+    position = {n: i for i, n in enumerate(view.order)}
 
     on_path = set(critical.path or ())
     asks_again: dict[str, list[str]] = {}
@@ -429,6 +437,23 @@ def analyze(
                 asks_again=tuple(sorted(set(asks_again.get(node, [])))),
                 reasks_issued=tuple(sorted(set(reasks.get(node, [])))),
                 evidence=a["evidence"],
+                position=position[node],
+                description=a.get("description"),
+                channel=a["channel"],
+                lane=a["lane"],
+                asks=a["asks"],
+                gives=a["gives"],
+                mean_days=a["mean_days"],
+                satisfaction=a["satisfaction"],
+                emotion=a["emotion"],
+                pain_points=a.get("pain_points", ()),
+                opportunities=a.get("opportunities", ()),
+                forms=tuple(FormInfo(*f) for f in a.get("forms", ())),
+                source=a["source"],
+                split=a["split"],
+                join=a["join"],
+                is_start=node == G.graph["start"],
+                outcome=a["outcome"],
             )
         )
     effort_total = sum(f.expected_effort_hours for f in flows) if has_effort else None
@@ -485,8 +510,14 @@ def analyze(
         drop_off=drop_off,
         findings=(),
         evidence=evidence,
+        context=view.context,
+        order=view.order,
+        edges=view.edges,
+        agencies=view.agencies,
+        stages=view.stages,
+        data_items=view.data_items,
     )
-    life = journey.life_experience if isinstance(journey, Journey) else None
+    life = G.graph.get("context", {}).get("life_experience")
     findings = build_findings(G, partial, top=top)
     return Report(
         **{

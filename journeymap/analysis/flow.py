@@ -19,22 +19,10 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from ..graph import Block, find_blocks
 from .chain import Chain
 
 __all__ = ["Block", "Flow", "find_blocks", "find_flow"]
-
-
-@dataclass(frozen=True)
-class Block:
-    """A parallel block: the split, its join, and the touchpoints of each branch."""
-
-    split: str
-    join: str
-    branches: tuple[tuple[str, ...], ...]
-
-    @property
-    def members(self) -> frozenset[str]:
-        return frozenset(n for branch in self.branches for n in branch)
 
 
 @dataclass(frozen=True)
@@ -57,43 +45,6 @@ class Flow:
 def _drop(G: nx.DiGraph, node: str) -> float:
     value = G.nodes[node]["drop_off"]
     return float(value) if value is not None else 0.0
-
-
-def find_blocks(G: nx.DiGraph) -> tuple[Block, ...]:
-    """The parallel blocks of the journey graph, innermost first.
-
-    The join of a split is its immediate post-dominator (validation guarantees it carries
-    ``join: all``); a branch is every touchpoint reachable from its first touchpoint without
-    passing the join.
-    """
-    exit_node = ("\0", "exit")
-    R = G.reverse(copy=True)
-    R.add_node(exit_node)
-    for node in G.nodes:
-        if G.out_degree(node) == 0:
-            R.add_edge(exit_node, node)
-    ipdom = nx.immediate_dominators(R, exit_node)
-    blocks = []
-    for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
-        if not G.nodes[node]["split"]:
-            continue
-        join = ipdom[node]
-        branches = []
-        for head in sorted(G.successors(node), key=lambda n: G.nodes[n]["order"]):
-            if head == join:
-                branches.append(())
-                continue
-            members = {head}
-            stack = [head]
-            while stack:
-                for nxt in G.successors(stack.pop()):
-                    if nxt != join and nxt not in members:
-                        members.add(nxt)
-                        stack.append(nxt)
-            branches.append(tuple(sorted(members, key=lambda n: G.nodes[n]["order"])))
-        blocks.append(Block(node, join, tuple(branches)))
-    blocks.sort(key=lambda b: len(b.members))
-    return tuple(blocks)
 
 
 def _block_state(split: str) -> tuple[str, str]:

