@@ -30,9 +30,11 @@ demo: sysdeps $(STAMP)
 	$(BIN)/journeymap render $(EXAMPLE) -o $(OUT)/map.svg
 	$(BIN)/journeymap render $(EXAMPLE) -o $(OUT)/map.png
 	$(BIN)/journeymap report $(EXAMPLE) -o $(OUT)/report.html
+	$(BIN)/journeymap compare $(EXAMPLE) --format markdown -o $(OUT)/compare.md
 	$(BIN)/journeymap analyze examples/life_events/disaster-recovery.yaml \
 	  --events examples/life_events/data/disaster-recovery-events.csv --format markdown \
 	  -o $(OUT)/disaster-observed.md
+	$(BIN)/journeymap analyze $(EXAMPLE) --feedback examples/life_events/data/transition-feedback-a11v2.csv --every quarter --format markdown -o $(OUT)/feedback.md
 	@echo
 	@echo "Wrote, in $(OUT)/:"
 	@echo "  report.html   the narrative report (open it in a browser; it works offline)"
@@ -45,6 +47,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict journeymap
+	$(BIN)/lint-imports --no-cache
 
 unit: $(STAMP)
 	$(PY) -W error -c 'import journeymap'

@@ -20,13 +20,23 @@ from pathlib import Path
 from journeymap import Journey, load_journey
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The lifecycle of each row of the last :func:`simulate` (``"complete"`` without lifecycle).
+PHASES: list[str] = []
 DEFAULT_JOURNEY = ROOT / "examples" / "life_events" / "disaster-recovery.yaml"
 Z90 = 1.2815515655446004
 START = datetime(2024, 1, 1, tzinfo=UTC).timestamp()
 
 
-def simulate(journey: Journey, events: int, seed: int = 0) -> list[tuple[str, str, float, str]]:
-    """(case id, activity, epoch seconds, resource) rows, about ``events`` of them."""
+def simulate(
+    journey: Journey, events: int, seed: int = 0, *, lifecycle: bool = False
+) -> list[tuple[str, str, float, str]]:
+    """(case id, activity, epoch seconds, resource) rows, about ``events`` of them.
+
+    With ``lifecycle`` each visit is a start (halfway through its time) and a complete
+    (:data:`PHASES` holds the lifecycle of each row), and a person who gives up at a
+    touchpoint logs its start only: began and never finished. The random draws are the
+    same, so the paths are those of the log without lifecycle."""
+    PHASES.clear()
     rng = random.Random(seed)
     tps = {t.id: t for t in journey.touchpoints}
     from journeymap.analysis.flow import find_blocks
@@ -52,9 +62,17 @@ def simulate(journey: Journey, events: int, seed: int = 0) -> list[tuple[str, st
             if node == stop:
                 return t, True
             tp = tps[node]
-            t += duration(node)
+            took = duration(node)
+            t += took
+            if lifecycle:
+                rows.append((case, tp.name, t - took / 2, tp.agency))
+                PHASES.append("start")
+            gives_up = bool(tp.drop_off) and rng.random() < (tp.drop_off or 0.0)
+            if gives_up and lifecycle:
+                return t - took / 2, False
             rows.append((case, tp.name, t, tp.agency))
-            if tp.drop_off and rng.random() < tp.drop_off:
+            PHASES.append("complete")
+            if gives_up:
                 return t, False
             if not tp.next:
                 return t, True
@@ -84,6 +102,7 @@ def simulate(journey: Journey, events: int, seed: int = 0) -> list[tuple[str, st
         walk(
             f"case-{i:08d}", journey.start_touchpoint.id, START + rng.uniform(0, 365 * 86400), None
         )
+    del PHASES[events:]
     return rows[:events]
 
 
@@ -110,7 +129,22 @@ def realistic_mess(
     return out
 
 
-def write(rows: list[tuple[str, str, float, str]], path: Path) -> None:
+CHANNELS = (("online", 0.6), ("phone", 0.25), ("in person", 0.15))
+
+
+def channel_of(case: str, seed: int = 0) -> str:
+    """The channel a case came in by (a case attribute, for segments): drawn from its own
+    random stream, so adding the column changes no other value of a log."""
+    r = random.Random(f"{seed}:channel:{case}").random()
+    acc = 0.0
+    for name, share in CHANNELS:
+        acc += share
+        if r < acc:
+            return name
+    return CHANNELS[-1][0]
+
+
+def write(rows: list[tuple[str, str, float, str]], path: Path, *, lifecycle: bool = False) -> None:
     """Write Parquet (zstd) or CSV with XES-style column names, through DuckDB."""
     import duckdb
     import pyarrow as pa
@@ -123,6 +157,7 @@ def write(rows: list[tuple[str, str, float, str]], path: Path) -> None:
                 [int(r[2] * 1_000_000) for r in rows], type=pa.timestamp("us", tz="UTC")
             ),
             "org:resource": [r[3] for r in rows],
+            **({"lifecycle:transition": PHASES[: len(rows)]} if lifecycle else {}),
         }
     )
     con = duckdb.connect()
@@ -142,6 +177,11 @@ def main() -> None:
         "--messy",
         action="store_true",
         help="CSV with unmodelled activities, bad timestamps and duplicates (the example log)",
+    )
+    parser.add_argument(
+        "--lifecycle",
+        action="store_true",
+        help="start and complete events; giving up logs only the start (Parquet/CSV only)",
     )
     parser.add_argument(
         "--slower",
@@ -164,17 +204,20 @@ def main() -> None:
                 if d.p90:
                     tp["duration"]["p90"] = f"{d.p90.minutes * k}min"
         journey = Journey.model_validate(doc)
-    rows = simulate(journey, args.events, args.seed)
+    rows = simulate(journey, args.events, args.seed, lifecycle=args.lifecycle)
     if args.messy:
         import csv
 
         args.output.parent.mkdir(parents=True, exist_ok=True)
         with args.output.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["case_id", "activity", "timestamp", "agency"])
-            writer.writerows(realistic_mess(rows, args.seed))
+            writer.writerow(["case_id", "activity", "timestamp", "agency", "channel"])
+            writer.writerows(
+                (*row, channel_of(row[0], args.seed) if row[0] else "")
+                for row in realistic_mess(rows, args.seed)
+            )
     else:
-        write(rows, args.output)
+        write(rows, args.output, lifecycle=args.lifecycle)
     print(f"{args.output}: {len(rows):,} events")
 
 

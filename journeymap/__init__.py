@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .analysis import analyze
     from .catalog import CATALOG, CatalogItem
+    from .comparison import Comparison, Suggestions
     from .durations import Duration, parse_duration
     from .exceptions import JourneyFileError, JourneymapError, Problem, UsageError
     from .graph import build_graph
@@ -57,6 +58,10 @@ if TYPE_CHECKING:
         Transition,
     )
     from .report import Report
+    from .scenarios.apply import apply_scenario
+    from .scenarios.comparing import compare, compare_journeys
+    from .scenarios.model import Scenario
+    from .scenarios.suggesting import CandidateAssumptions, suggest
 
 #: Where each public name lives; modules are imported on first use, so that
 #: ``import journeymap`` costs nothing and each command loads only what it needs.
@@ -64,6 +69,14 @@ _WHERE = {
     "analyze": "analysis",
     "build_graph": "graph",
     "Report": "report",
+    "Comparison": "comparison",
+    "Suggestions": "comparison",
+    "Scenario": "scenarios.model",
+    "apply_scenario": "scenarios.apply",
+    "compare": "scenarios.comparing",
+    "compare_journeys": "scenarios.comparing",
+    "CandidateAssumptions": "scenarios.suggesting",
+    "suggest": "scenarios.suggesting",
     "CATALOG": "catalog",
     "CatalogItem": "catalog",
     "Duration": "durations",
@@ -125,8 +138,10 @@ def __dir__() -> list[str]:
 __all__ = [
     "CATALOG",
     "Agency",
+    "CandidateAssumptions",
     "CatalogItem",
     "Channel",
+    "Comparison",
     "DataItem",
     "Duration",
     "DurationStats",
@@ -142,19 +157,25 @@ __all__ = [
     "Persona",
     "Problem",
     "Report",
+    "Scenario",
     "Stage",
+    "Suggestions",
     "Touchpoint",
     "Transition",
     "UsageError",
     "ValidationResult",
     "__version__",
     "analyze",
+    "apply_scenario",
     "build_graph",
     "check_journey",
     "check_journey_file",
+    "compare",
+    "compare_journeys",
     "dump_journey",
     "find_journey_files",
     "load_journey",
     "parse_duration",
     "parse_journey",
+    "suggest",
 ]

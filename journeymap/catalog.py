@@ -10,10 +10,47 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["CATALOG", "CatalogItem", "normalize_term", "suggest"]
+__all__ = [
+    "CATALOG",
+    "FUZZY_LIMIT",
+    "CatalogItem",
+    "char_name",
+    "normalize_term",
+    "skeleton",
+    "suggest",
+]
+
+#: Above this many candidates, suggestions are exact (by look-alike letters) only: fuzzy
+#: matching against every id of a huge file, for every bad reference, would take minutes.
+FUZZY_LIMIT = 2000
+
+# Cyrillic and Greek letters that look like Latin ones (Unicode confusables, the common ones).
+_LOOK_ALIKES = str.maketrans(
+    "аеорсухіјѕԁԛԝһӏ" + "АВЕКМНОРСТХУІЈЅ" + "αορνικτυχ" + "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdqwhl" + "ABEKMHOPCTXYIJS" + "aopviktux" + "ABEZHIKMNOPTYX",
+)
+# zero-width and bidirectional formatting characters: invisible, so never part of a match
+_INVISIBLE = dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x200E, 0x200F, 0x061C])
+_INVISIBLE.update(dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+
+
+def skeleton(text: str) -> str:
+    """What ``text`` looks like: NFKC, look-alike Cyrillic/Greek letters as Latin, invisible
+    characters removed. Two ids with one skeleton cannot be told apart by eye.
+
+    >>> skeleton("r\u0435view") == skeleton("review")
+    True
+    """
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_LOOK_ALIKES)
+
+
+def char_name(ch: str) -> str:
+    """``U+0435 CYRILLIC SMALL LETTER IE``: a character as people can look it up."""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +246,8 @@ def suggest(
         return None
     if wanted in by_term:
         return by_term[wanted]
+    if len(by_term) > FUZZY_LIMIT:
+        return None
     close = difflib.get_close_matches(wanted, list(by_term), n=1, cutoff=0.75)
     if close:
         return by_term[close[0]]

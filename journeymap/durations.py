@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
 
-__all__ = ["UNITS", "Duration", "custom_error", "parse_duration"]
+__all__ = ["MAX_MINUTES", "UNITS", "Duration", "custom_error", "parse_duration"]
 
 #: Minutes in each unit a journey file may use, smallest first.
 UNITS: dict[str, int] = {"min": 1, "h": 60, "d": 1440, "w": 10080, "mo": 43200}
@@ -50,6 +50,8 @@ _SCHEMA_PATTERN = (
     r"([Mm][Ii][Nn][Ss]?|[Mm]inutes?|[Hh]|[Hh]rs?|[Hh]ours?|[Dd]|[Dd]ays?|[Ww]|[Ww]ks?|[Ww]eeks?"
     r"|[Mm][Oo]|[Mm]onths?)\s*$|^\s*[Pp][0-9T]"
 )
+#: The longest duration a journey file may give: 100 years (of 365 days), in minutes.
+MAX_MINUTES = 100 * 365 * 1440
 _ISO_MINUTES = {"y": 525600, "mo": 43200, "w": 10080, "d": 1440, "h": 60, "mi": 1, "s": 1 / 60}
 _HELP = "write a number with a unit: 30min, 2h, 5d, 3w, 2mo (30 days), or ISO 8601 such as P5D"
 
@@ -72,6 +74,9 @@ class Duration:
     def __init__(self, minutes: float) -> None:
         if not math.isfinite(minutes) or minutes < 0:
             msg = f"a duration must be a finite, non-negative number of minutes, not {minutes!r}"
+            raise ValueError(msg)
+        if minutes > MAX_MINUTES:
+            msg = f"a duration may be at most 100 years ({MAX_MINUTES:,} minutes), not {minutes!r}"
             raise ValueError(msg)
         self._minutes = float(minutes)
 
@@ -167,7 +172,7 @@ def parse_duration(text: str) -> Duration:
         for key, value in match.groupdict().items():
             if value is not None:
                 total += float(value.replace(",", ".")) * _ISO_MINUTES[key]
-        return Duration(total)
+        return _bounded(text, total)
     match = _SIMPLE.match(stripped)
     if not match:
         try:
@@ -183,7 +188,18 @@ def parse_duration(text: str) -> Duration:
     if unit_key is None:
         msg = f"{text!r} has an unknown unit {unit!r}; {_HELP}"
         raise ValueError(msg)
-    return Duration(float(number) * UNITS[unit_key])
+    return _bounded(text, float(number) * UNITS[unit_key])
+
+
+def _bounded(text: str, minutes: float) -> Duration:
+    if not minutes <= MAX_MINUTES:  # also catches inf (1e400d)
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        msg = (
+            f"{shown!r} is longer than 100 years, the longest duration a journey file may give; "
+            "check the number and the unit"
+        )
+        raise ValueError(msg)
+    return Duration(minutes)
 
 
 def _validate_duration(value: object) -> Duration:

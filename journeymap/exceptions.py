@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "AnalysisError",
     "EventLogError",
+    "FeedbackError",
     "GraphvizNotFoundError",
     "JourneyFileError",
     "JourneymapError",
+    "JourneymapTypeError",
     "MapRenderError",
     "Problem",
     "TemplateError",
@@ -40,9 +43,24 @@ class UsageError(JourneymapError, ValueError):
         self.parameter = parameter
 
 
+class JourneymapTypeError(JourneymapError, TypeError):
+    """An argument of the wrong type passed to a library function (a Journey expected, a
+    str given...). The message names the parameter and the type expected."""
+
+
+class AnalysisError(JourneymapError, ArithmeticError):
+    """A valid journey whose numbers cannot be computed: a loop that people leave with a
+    probability too small for floating point (exit code 1 in the CLI)."""
+
+
 class EventLogError(JourneymapError, ValueError):
     """An event log that cannot be used: missing columns, an empty or unreadable file
     (exit code 1 in the CLI)."""
+
+
+class FeedbackError(JourneymapError, ValueError):
+    """A customer-feedback file that cannot be used: no touchpoint column, no item of the
+    instrument, an empty or unreadable file, no usable response (exit code 1 in the CLI)."""
 
 
 class MapRenderError(JourneymapError, RuntimeError):

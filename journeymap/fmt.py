@@ -2,7 +2,79 @@
 
 from __future__ import annotations
 
-__all__ = ["days", "hours", "in_sentence", "people", "percent", "plural", "the"]
+import json
+import re
+from typing import Any
+
+__all__ = [
+    "days",
+    "hours",
+    "in_sentence",
+    "json_text",
+    "markdown_text",
+    "people",
+    "percent",
+    "plural",
+    "terminal_text",
+    "the",
+]
+
+# Terminal escape sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-character escapes) and
+# every C0/C1 control but tab and newline. OSC strings can set the window title or write
+# the clipboard (OSC 52); CSI sequences can clear the screen or move the cursor.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"  # CSI (7-bit and 8-bit)
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"  # other escapes
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def terminal_text(text: str) -> str:
+    r"""Text safe to print on a terminal: escape sequences and control characters removed
+    (tab and newline kept), lone surrogates replaced by U+FFFD.
+
+    >>> terminal_text("ok\x1b]0;pwned\x07 \x1b[2Jdone\x00")
+    'ok done'
+    """
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def markdown_text(text: str) -> str:
+    r"""Journey or log text as literal Markdown: no HTML, no links, no table breaks.
+
+    Markdown and HTML punctuation is backslash-escaped (so ``<script>`` and
+    ``[x](javascript:...)`` show as typed and never become markup), newlines become spaces.
+
+    >>> print(markdown_text("<b>[x](javascript:alert(1))</b> | y"))
+    \<b\>\[x\](javascript:alert(1))\</b\> \| y
+    """
+    text = terminal_text(text).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    return _MARKDOWN.sub(r"\\\1", text).replace("&", "&amp;")
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATES.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(v) for v in value]
+    return value
+
+
+def json_text(data: Any) -> str:
+    """Deterministic JSON that is always valid UTF-8 (2-space indent, trailing newline).
+
+    Lone surrogates (from undecodable file names or ``\\ud800`` escapes in YAML) become
+    U+FFFD; control characters are escaped by JSON itself.
+    """
+    return json.dumps(_scrub(data), indent=2, ensure_ascii=False) + "\n"
+
 
 _PROPER = {
     "Social",

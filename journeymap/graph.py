@@ -78,6 +78,13 @@ def build_graph(journey: Journey) -> nx.DiGraph:
     >>> G.edges["x", "y"]["handoff"], G.nodes["y"]["outcome"]
     (True, 'success')
     """
+    given: object = journey
+    if not isinstance(given, Journey):
+        from .exceptions import JourneymapTypeError
+
+        shown = "None" if given is None else f"{type(given).__name__} {given!r:.40}"
+        msg = f"journey must be a Journey (from load_journey or parse_journey), not {shown}"
+        raise JourneymapTypeError(msg)
     agencies = {
         a.id: {
             "id": a.id,

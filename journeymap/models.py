@@ -45,8 +45,11 @@ from pydantic import (
 from .catalog import CATALOG, CatalogItem
 from .durations import Duration, custom_error
 from .rules import Issues, check_journey_data
+from .scenarios.model import Scenarios
 
 __all__ = [
+    "MAX_PEOPLE",
+    "MIN_SHARE",
     "SHARE_TOLERANCE",
     "Agency",
     "Channel",
@@ -55,6 +58,8 @@ __all__ = [
     "EventColumns",
     "EventsSpec",
     "Evidence",
+    "FeedbackColumns",
+    "FeedbackSpec",
     "Form",
     "Journey",
     "Lane",
@@ -68,6 +73,10 @@ __all__ = [
 
 #: How far the shares of alternatives may be from 1.
 SHARE_TOLERANCE = 0.001
+#: The smallest share an alternative may have (a smaller one cannot be told from 0 in a loop).
+MIN_SHARE = 1e-6
+#: The most people a ``population`` or ``starts`` may count (more than live on Earth).
+MAX_PEOPLE = 10**10
 
 
 class Level(StrEnum):
@@ -131,9 +140,21 @@ def _id_string(value: object) -> object:
     return value
 
 
+def _version(value: object) -> object:
+    """The format version is the whole number 1: ``1.0`` and ``true`` are not accepted."""
+    if isinstance(value, bool | float):
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)
+        message = (
+            f"unsupported format version {shown}: the version is the whole number 1; "
+            "write 'journeymap: 1'"
+        )
+        raise custom_error(message, kind="version_type")
+    return value
+
+
 Id = Annotated[StrictStr, BeforeValidator(_id_string)]
 Text = Annotated[StrictStr, Field(min_length=1)]
-Share = Annotated[StrictFloat, Field(gt=0, le=1, allow_inf_nan=False)]
+Share = Annotated[StrictFloat, Field(ge=MIN_SHARE, le=1, allow_inf_nan=False)]
 Fraction = Annotated[StrictFloat, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
@@ -192,6 +213,7 @@ class Form(_Model):
     id: Text
     omb: Annotated[StrictStr, Field(pattern=r"^\d{4}-\d{4}$")] | None = None
     name: Text | None = None
+    burden: Duration | None = None  # the PRA burden estimate per response (e.g. 20min)
 
     @model_validator(mode="before")
     @classmethod
@@ -262,7 +284,7 @@ class Touchpoint(_Model):
     effort: Duration | None = None
     duration: DurationStats | None = None
     drop_off: Fraction | None = None
-    starts: Annotated[StrictInt, Field(ge=0)] | None = None
+    starts: Annotated[StrictInt, Field(ge=0, le=MAX_PEOPLE)] | None = None
     satisfaction: Annotated[StrictFloat, Field(ge=1, le=5, allow_inf_nan=False)] | None = None
     emotion: Annotated[StrictFloat, Field(ge=-2, le=2, allow_inf_nan=False)] | None = None
     pain_points: Texts = ()
@@ -375,24 +397,46 @@ class EventColumns(_Model):
 
 
 class EventsSpec(_Model):
-    """Event-log evidence for the journey (top-level ``events:``)."""
+    """Event-log evidence for the journey (top-level ``events:``; every key optional, each
+    can be given or overridden on the command line). ``ends``: touchpoint ids that count as
+    reaching an end of the journey when its own end is not in the log."""
 
-    path: Annotated[tuple[Text, ...], BeforeValidator(_texts), Field(min_length=1)]
+    path: Annotated[tuple[Text, ...], BeforeValidator(_texts)] = ()
     columns: EventColumns = EventColumns()
     map: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     timezone: Text | None = None
+    ends: Annotated[tuple[Text, ...], BeforeValidator(_texts)] = ()
+
+
+class FeedbackColumns(_Model):
+    """Which columns of a feedback file hold the touchpoint and the date of the response."""
+
+    touchpoint: Text | None = None
+    submitted: Text | None = None
+
+
+class FeedbackSpec(_Model):
+    """A-11 customer feedback for the journey (top-level ``feedback:``; every key optional)."""
+
+    path: Annotated[tuple[Text, ...], BeforeValidator(_texts)] = ()
+    instrument: Literal["a11_v1", "a11_v2"] | None = None
+    columns: FeedbackColumns = FeedbackColumns()
+    map: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    every: Literal["month", "quarter", "year"] | None = None
+    by: Text | None = None
+    min_cell: Annotated[StrictInt, Field(ge=1)] | None = None
 
 
 class Journey(_Model):
     """A life-experience journey: agencies, stages, data items and the touchpoints between them."""
 
-    journeymap: Literal[1]
+    journeymap: Annotated[Literal[1], BeforeValidator(_version)]
     id: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
     title: Text
     life_experience: Text | None = None
     summary: Text | None = None
     persona: Persona | None = None
-    population: Annotated[StrictInt, Field(gt=0)] | None = None
+    population: Annotated[StrictInt, Field(gt=0, le=MAX_PEOPLE)] | None = None
     occasion: Text | None = None
     offering: Text | None = None
     source: Text | None = None
@@ -402,6 +446,8 @@ class Journey(_Model):
     stages: Annotated[tuple[Stage, ...], BeforeValidator(_as_tuple)] = ()
     touchpoints: Annotated[tuple[Touchpoint, ...], BeforeValidator(_as_tuple), Field(min_length=1)]
     events: EventsSpec | None = None
+    scenarios: Scenarios = ()
+    feedback: FeedbackSpec | None = None
 
     @model_validator(mode="after")
     def _cross_references(self, info: ValidationInfo) -> Journey:

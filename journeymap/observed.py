@@ -15,9 +15,14 @@ from .models import Journey
 
 __all__ = [
     "ColumnMap",
+    "Conformance",
     "ObservedLog",
+    "ObservedPeriod",
+    "ObservedSegment",
+    "ObservedSegments",
     "ObservedTouchpoint",
     "ObservedTransition",
+    "ObservedTrend",
     "apply_observed",
 ]
 
@@ -63,6 +68,81 @@ class ObservedTransition:
     mean_days: float | None
     in_journey: bool
     suppressed: bool
+    wait_median_days: float | None = None
+    wait_n: int = 0
+
+
+@dataclass(frozen=True)
+class Conformance:
+    """Directly-follows conformance: cases whose every move the journey allows, and the
+    deviations as ``(kind, touchpoint, source, target, cases)`` rows; ``kind`` is
+    ``"skipped"`` (``touchpoint`` was skipped on the move source -> target; source None: at
+    the start), ``"out of order"``, ``"not in the journey"`` or ``"repeated"``. Rows from
+    fewer than ``min_cell`` cases are left out and counted in ``hidden``."""
+
+    cases: int
+    fitting: int
+    fitting_share: float | None
+    deviations: tuple[tuple[str, str, str | None, str | None, int], ...]
+    hidden: int = 0
+
+
+@dataclass(frozen=True)
+class ObservedSegment:
+    """One value of a case attribute: completion (95 % Wilson interval), elapsed time of the
+    cases that finished (median with a 95 % order-statistic interval) and drop-off per
+    touchpoint as ``(touchpoint, dropped, closed visits, rate, low, high)``."""
+
+    value: str
+    cases: int
+    completed: int
+    closed: int
+    completion: float | None
+    completion_low: float | None
+    completion_high: float | None
+    median_days: float | None
+    median_low: float | None
+    median_high: float | None
+    drop_off: tuple[tuple[str, int, int, float | None, float | None, float | None], ...]
+
+
+@dataclass(frozen=True)
+class ObservedSegments:
+    """Segments of one case attribute (its first value in each case), the widest gaps
+    between them as findings, and the cases in segments too small to name."""
+
+    column: str
+    segments: tuple[ObservedSegment, ...]
+    findings: tuple[str, ...]
+    hidden_segments: int
+    hidden_cases: int
+
+
+@dataclass(frozen=True)
+class ObservedPeriod:
+    """One period: arrivals (cases whose first event falls in it), completion of those that
+    had time to finish (None when too recent), the median time at each touchpoint as
+    ``(touchpoint, median days, n)`` and of each handoff as ``(source, target, median, n)``."""
+
+    label: str
+    arrivals: int
+    completed: int
+    closed: int
+    completion: float | None
+    completion_low: float | None
+    completion_high: float | None
+    touchpoints: tuple[tuple[str, float | None, int], ...]
+    handoffs: tuple[tuple[str, str, float | None, int], ...]
+
+
+@dataclass(frozen=True)
+class ObservedTrend:
+    """Per period (``every``: month, federal fiscal quarter or year), and the surges and
+    slowdowns beyond the usual spread as findings."""
+
+    every: str
+    periods: tuple[ObservedPeriod, ...]
+    findings: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -93,6 +173,19 @@ class ObservedLog:
     never_seen: tuple[str, ...]
     min_cell: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    cases_seen: int = 0
+    cases_rejected: dict[str, int] = field(default_factory=dict)
+    cohort_cases: int = 0
+    cohort_completed: int = 0
+    cohort_closed: int = 0
+    cohort_horizon_days: float | None = None
+    completion: float | None = None
+    ends_used: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    suggestions: tuple[tuple[str, str], ...] = ()
+    conformance: Conformance | None = None
+    segments: ObservedSegments | None = None
+    trend: ObservedTrend | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (no case ids: there are none in this object)."""

@@ -17,15 +17,20 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .feedback_types import BurdenSummary, FeedbackSummary
+
 __all__ = [
     "DEFAULT_POPULATION",
     "AgencyInfo",
     "Bottleneck",
+    "BurdenSummary",
+    "ConformanceSummary",
     "DropOff",
     "DuplicateRequest",
     "EdgeFlow",
     "EvidenceSummary",
     "FarOff",
+    "FeedbackSummary",
     "Finding",
     "FormInfo",
     "Handoff",
@@ -33,13 +38,17 @@ __all__ = [
     "JourneyContext",
     "Metrics",
     "ObservedSummary",
+    "PeriodRow",
     "Portfolio",
     "PortfolioItem",
     "PortfolioPair",
     "Reissue",
     "Report",
+    "SegmentRow",
+    "SegmentsSummary",
     "StageInfo",
     "TouchpointFlow",
+    "TrendSummary",
 ]
 
 #: People per period assumed when a journey gives no ``population``.
@@ -327,6 +336,8 @@ class Finding:
         "drop_off",
         "time_tax",
         "evidence",
+        "feedback",
+        "burden",
     ]
     severity: Severity
     title: str
@@ -364,6 +375,74 @@ class FarOff:
 
 
 @dataclass(frozen=True, slots=True)
+class ConformanceSummary:
+    """Directly-follows conformance (``docs/events.md``): cases that fit the journey as
+    designed, and deviations as ``(kind, touchpoint, source, target, cases)`` rows: a
+    touchpoint row when source and target are None, else a move's row. Kinds: "skipped",
+    "out of order", "not in the journey", "repeated"; ``hidden`` rows were under min_cell."""
+
+    cases: int
+    fitting: int
+    fitting_share: float | None
+    deviations: tuple[tuple[str, str, str | None, str | None, int], ...]
+    hidden: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRow:
+    """One segment: completion with its 95 % Wilson interval, median days to finish with a
+    95 % interval, drop-off per touchpoint as (touchpoint, dropped, visits, rate, low, high)."""
+
+    value: str
+    cases: int
+    completed: int
+    closed: int
+    completion: float | None
+    completion_low: float | None
+    completion_high: float | None
+    median_days: float | None
+    median_low: float | None
+    median_high: float | None
+    drop_off: tuple[tuple[str, int, int, float | None, float | None, float | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentsSummary:
+    """Segments of one case attribute; the widest gaps between them; small ones hidden."""
+
+    column: str
+    segments: tuple[SegmentRow, ...]
+    findings: tuple[str, ...]
+    hidden_segments: int
+    hidden_cases: int
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRow:
+    """One period: arrivals, completion (cohort), median days per touchpoint as
+    (touchpoint, median, n) and per handoff as (source, target, median, n)."""
+
+    label: str
+    arrivals: int
+    completed: int
+    closed: int
+    completion: float | None
+    completion_low: float | None
+    completion_high: float | None
+    touchpoints: tuple[tuple[str, float | None, int], ...]
+    handoffs: tuple[tuple[str, str, float | None, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendSummary:
+    """The log per period (month, federal fiscal quarter or year); surges and slowdowns."""
+
+    every: str
+    periods: tuple[PeriodRow, ...]
+    findings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ObservedSummary:
     """Designed vs observed: what an event log showed, and where the journey file differs."""
 
@@ -391,6 +470,19 @@ class ObservedSummary:
     case_median_days: float | None
     case_p90_days: float | None
     notes: tuple[str, ...]
+    cases_seen: int = 0
+    cases_rejected: dict[str, int] = field(default_factory=dict)
+    completion: float | None = None
+    cohort_cases: int = 0
+    cohort_horizon_days: float | None = None
+    designed_completion: float | None = None
+    ends_used: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    suggestions: tuple[tuple[str, str], ...] = ()
+    waits: tuple[tuple[str, str, float, int], ...] = ()
+    conformance: ConformanceSummary | None = None
+    segments: SegmentsSummary | None = None
+    trend: TrendSummary | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,6 +510,8 @@ class Report:
     agencies: tuple[AgencyInfo, ...] = ()
     stages: tuple[StageInfo, ...] = ()
     data_items: tuple[ItemInfo, ...] = ()
+    feedback: FeedbackSummary | None = None
+    burden: BurdenSummary | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the ``--format json`` contract)."""

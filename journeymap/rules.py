@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .catalog import CATALOG, suggest
+from .catalog import CATALOG, FUZZY_LIMIT, char_name, skeleton, suggest
 
-__all__ = ["Issue", "Issues", "check_journey_data"]
+__all__ = ["Issue", "Issues", "check_journey_data", "check_text"]
 
 Loc = tuple[str | int, ...]
 
@@ -55,8 +55,123 @@ def _known(ids: Sequence[str], limit: int = 12) -> str:
 
 
 def _did_you_mean(word: str, candidates: Iterable[str], **kw: Any) -> str:
+    candidates = list(candidates)
+    look = skeleton(word)
+    twin = None
+    if len(candidates) <= FUZZY_LIMIT:
+        twin = next((c for c in candidates if c != word and skeleton(c) == look), None)
+    if twin is not None:
+        return (
+            f"; did you mean {twin!r}? It looks the same but is spelt differently "
+            f"(they differ in {char_name(_odd(word, twin))})"
+        )
     guess = suggest(word, candidates, **kw)
     return f"; did you mean {guess!r}?" if guess else ""
+
+
+# text: control characters, invisible characters and look-alike ids -----------------------
+
+_ID_KEYS = frozenset({"id", "agency", "stage", "to", "start"})
+_ID_LISTS = frozenset({"asks", "gives", "next"})
+_BIDI = frozenset([0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_ZERO_WIDTH = frozenset([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
+
+
+def _odd(a: str, b: str) -> str:
+    """A character of one text missing from the other, preferring a non-ASCII one."""
+    odd = [ch for ch in a if ch not in b] + [ch for ch in b if ch not in a]
+    return next((ch for ch in odd if ord(ch) > 127), odd[0] if odd else "?")
+
+
+def _is_id(loc: Loc) -> bool:
+    if not loc:
+        return False
+    last = loc[-1]
+    if isinstance(last, str):
+        return last in _ID_KEYS or last in _ID_LISTS
+    return (len(loc) >= 2 and loc[-2] in _ID_LISTS) or loc[:2] == ("events", "map")
+
+
+def _shown(text: str) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _text_issue(loc: Loc, text: str) -> Issue | None:
+    """The first unusable character of a text value, if any."""
+    if text.isprintable():  # no control, format (bidi, zero-width) or line-break character
+        return None
+    ident = _is_id(loc) or (len(loc) >= 3 and loc[:2] == ("events", "map"))
+    for ch in text:
+        code = ord(ch)
+        if code in (0x09, 0x0A) and not ident:
+            continue
+        if code < 0x20 or 0x7F <= code <= 0x9F:
+            return Issue(
+                loc,
+                f"{_shown(text)} contains the control character {char_name(ch)}: remove it; "
+                "control characters are invisible in editors and break reports and maps",
+            )
+        if ident and (code in _BIDI or code in _ZERO_WIDTH):
+            return Issue(
+                loc,
+                f"the id {_shown(text)} contains the invisible character {char_name(ch)}: "
+                "remove it; an id must look exactly like what it is",
+            )
+        if code in _BIDI:
+            return Issue(
+                loc,
+                f"{_shown(text)} contains the bidirectional control {char_name(ch)}, which can "
+                "make text display in another order than it is written; remove it",
+                severity="warning",
+            )
+    return None
+
+
+def check_text(data: Mapping[str, Any]) -> list[Issue]:
+    """Control characters anywhere, invisible characters in ids, and ids that look alike.
+
+    Tab and newline are allowed in free text only; zero-width and bidirectional formatting
+    characters in an id are errors (bidirectional ones in other text, warnings); two ids of
+    one kind that differ only by look-alike letters (Cyrillic 'а' for Latin 'a') are warned.
+    """
+    issues: list[Issue] = []
+    stack: list[tuple[Any, Loc]] = [(data, ())]
+    while stack:
+        value, loc = stack.pop()
+        if isinstance(value, str):
+            issue = _text_issue(loc, value)
+            if issue:
+                issues.append(issue)
+        elif isinstance(value, Mapping):
+            stack.extend((v, (*loc, str(k))) for k, v in value.items())
+        elif isinstance(value, list | tuple):
+            stack.extend((v, (*loc, i)) for i, v in enumerate(value))
+    for key, kind in (
+        ("agencies", "agency"),
+        ("data", "data item"),
+        ("stages", "stage"),
+        ("touchpoints", "touchpoint"),
+    ):
+        first: dict[str, tuple[int, str]] = {}
+        for i, item in _items(data, key):
+            ident = item.get("id")
+            if not isinstance(ident, str):
+                continue
+            look = skeleton(ident)
+            if look in first and first[look][1] != ident:
+                j, other = first[look]
+                issues.append(
+                    Issue(
+                        (key, i, "id"),
+                        f"{kind} id {ident!r} looks the same as {other!r} ({key}[{j}]) but is "
+                        "spelt differently (they differ in "
+                        f"{char_name(_odd(ident, other))}); use one spelling, in plain letters",
+                        severity="warning",
+                    )
+                )
+            first.setdefault(look, (i, ident))
+    return sorted(issues, key=lambda issue: [str(p) for p in issue.loc])
 
 
 def _items(data: Mapping[str, Any], key: str) -> list[tuple[int, Mapping[str, Any]]]:
@@ -115,7 +230,7 @@ def check_journey_data(data: Mapping[str, Any]) -> list[Issue]:
 
     Returns every issue found (errors and warnings), each with the path of the culprit.
     """
-    issues: list[Issue] = []
+    issues: list[Issue] = check_text(data)
     agencies = _ids(data, "agencies", "agency", issues)
     stages = _ids(data, "stages", "stage", issues)
     declared_data = _ids(data, "data", "data item", issues)

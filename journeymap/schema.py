@@ -52,6 +52,8 @@ def journey_schema() -> dict[str, Any]:
         tp[key] = _strings_or_list(tp[key].get("description", key))
     events = defs["EventsSpec"]["properties"]
     events["path"] = _strings_or_list(events["path"].get("description", "Event log file(s)."))
+    feedback = defs["FeedbackSpec"]["properties"]
+    feedback["path"] = _strings_or_list("A-11 response file(s): CSV, Parquet or JSON Lines.")
     defs["DataItem"]["properties"]["aliases"] = _strings_or_list("Other names for the item.")
     # one named definition for durations, used everywhere a duration is expected
     duration_schema = defs["DurationStats"]["properties"]["median"]

@@ -17,7 +17,8 @@ import yaml
 
 __all__ = ["MAX_DEPTH", "MAX_VALUES", "Located", "YamlProblem", "dump_yaml", "load_located"]
 
-#: The most values (scalars, lists, mappings, counting every alias expansion) a file may hold.
+#: The most values alias expansion may add to those written in the file (an "alias bomb" limit).
+#: The values written are bounded by the file size limit (``loading.MAX_FILE_BYTES``) instead.
 MAX_VALUES = 500_000
 #: The deepest nesting of lists and mappings a file may have.
 MAX_DEPTH = 64
@@ -55,10 +56,25 @@ def _core_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
     return table
 
 
+_RESOLVERS = _core_resolvers()
+
+
 class _CoreLoader(_BaseLoader):  # type: ignore[misc]
     """PyYAML's safe loader, resolving plain scalars by the YAML 1.2 core schema."""
 
-    yaml_implicit_resolvers = _core_resolvers()
+    yaml_implicit_resolvers = _RESOLVERS
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's ``resolve`` without path resolvers (none are used): about 3x faster."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _RESOLVERS.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return "tag:yaml.org,2002:str"
+        if kind is yaml.SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
 
 
 _ALLOWED_TAGS = {
@@ -115,16 +131,8 @@ class _TooBig(Exception):
 class _Builder:
     def __init__(self, out: Located) -> None:
         self.out = out
-        self.count = 0
 
     def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_VALUES:
-            msg = (
-                f"the document expands to more than {MAX_VALUES:,} values (an alias bomb or "
-                "a generated file?); journey files are written by hand: remove the aliases"
-            )
-            raise _TooBig(msg, _mark(node))
         if depth > MAX_DEPTH:
             msg = (
                 f"lists and mappings are nested more than {MAX_DEPTH} deep "
@@ -215,7 +223,25 @@ class _Builder:
 
 
 def _check_size(root: yaml.Node) -> None:
-    """Fail fast when alias expansion or nesting would exceed the limits (no building)."""
+    """Fail fast when alias expansion or nesting would exceed the limits (no building).
+
+    Only expansion is limited here: a node that expands to more than :data:`MAX_VALUES`
+    values beyond every value written in the document can only come from aliases. A large
+    file without aliases is limited by its size in bytes, never called an alias bomb.
+    """
+    written: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in written:
+            continue
+        written.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.extend((k, v))
+    limit = len(written) + MAX_VALUES
     sizes: dict[int, int] = {}
     active: set[int] = set()
 
@@ -239,7 +265,7 @@ def _check_size(root: yaml.Node) -> None:
         elif isinstance(node, yaml.MappingNode):
             total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
         active.discard(key)
-        if total > MAX_VALUES:
+        if total > limit:
             msg = (
                 f"the document expands to more than {MAX_VALUES:,} values (an alias bomb?); "
                 "journey files are written by hand: remove the aliases"
@@ -289,7 +315,8 @@ def load_located(text: str) -> Located:
     if node is None:
         return out
     try:
-        _check_size(node)
+        if "&" in text:  # without an anchor there is no alias, so nothing to expand
+            _check_size(node)
         out.data = _Builder(out).build(node, (), 0)
     except _TooBig as err:
         out.data = None

@@ -18,6 +18,7 @@ from conftest import DATA, EXAMPLES, tiny_journey_text
 
 from journeymap import Journey, analyze, load_journey, parse_journey
 from journeymap.render.html import render_narrative
+from journeymap.render.html.writer import load_page, make_environment, render_page
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +65,7 @@ def _render(journey: Journey, tmp_path: Path, name: str) -> Path:
     from journeymap.render.html import write_narrative
 
     path = tmp_path / f"{name}.html"
-    write_narrative(journey, analyze(journey), path)
+    write_narrative(analyze(journey), path)
     return path
 
 
@@ -126,11 +127,14 @@ def test_loads_offline_cleanly_and_passes_axe(
 def test_keyboard(browser: Any, tmp_path: Path) -> None:
     journey = parse_journey(tiny_journey_text())
     path = tmp_path / "k.html"
-    path.write_text(
-        render_narrative(
-            journey, analyze(journey), map_svg="<svg role='img'><title>m</title></svg>"
-        )
+    template = load_page(make_environment())
+    html = render_page(
+        analyze(journey),
+        template=template,
+        map_svg="<svg role='img'><title>m</title></svg>",
+        map_note=None,
     )
+    path.write_text(html)
     page = Page(browser, path)
     try:
         p = page.page
@@ -157,7 +161,7 @@ def test_keyboard(browser: Any, tmp_path: Path) -> None:
 def test_print_opens_collapsed_sections(browser: Any, tmp_path: Path) -> None:
     journey = parse_journey(tiny_journey_text())
     path = tmp_path / "p.html"
-    path.write_text(render_narrative(journey, analyze(journey)))
+    path.write_text(render_narrative(analyze(journey), map_options=None)[0])
     page = Page(browser, path)
     try:
         page.page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
@@ -180,7 +184,7 @@ def test_report_with_observed_evidence_passes_axe(browser: Any, tmp_path: Path) 
         journey=journey,
     )
     path = tmp_path / "observed.html"
-    write_narrative(journey, analyze(journey, observed=log), path)
+    write_narrative(analyze(journey, observed=log), path)
     page = Page(browser, path)
     try:
         heading = page.page.locator("#evidence h3", has_text="Designed vs observed")

@@ -130,7 +130,7 @@ def test_summary(good: Path) -> None:
         "3 touchpoints, 2 agencies, 0 stages",
         "Agencies:",
     ]
-    assert "  a [SSA] Apply, 5d" in result.output
+    assert "  a [SSA] Apply, 5 days" in result.output
 
 
 def test_summary_of_bad_file_exits_1(bad: Path) -> None:
@@ -301,13 +301,28 @@ def test_report_writes_self_contained_html(good: Path, tmp_path: Path) -> None:
     assert oct(out.stat().st_mode & 0o777) != oct(0o600)  # not private like a temp file
 
 
-def test_render_html_suffix_is_the_report(good: Path, tmp_path: Path) -> None:
+def test_render_html_suffix_points_to_report(good: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    result = CliRunner().invoke(
-        cli, ["render", str(good), "-o", str(out), "--engine", "auto"], catch_exceptions=False
-    )
-    assert result.exit_code == 0
-    assert "<h1>Tiny journey</h1>" in out.read_text(encoding="utf-8")
+    code, _, err = run("render", str(good), "-o", str(out))
+    assert code == 2
+    assert "render draws maps (.svg, .png, .pdf, .dot); for the HTML page run: " in err
+    assert f"journeymap report {good} -o {out}" in err
+    assert not out.exists()
+
+
+def test_missing_input_exits_2_in_every_command(tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.yaml")
+    out = str(tmp_path / "out.x")
+    for args in (
+        ["validate", missing],
+        ["analyze", missing],
+        ["summary", missing],
+        ["render", missing, "-o", out + ".svg"],
+        ["report", missing, "-o", out + ".html"],
+    ):
+        code, _, err = run(*args)
+        assert code == 2, args
+        assert f"Error: {missing}: no such file or directory" in err, args
 
 
 def test_report_without_map_and_bad_input(good: Path, bad: Path, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journeymap import Duration, parse_duration
+from journeymap.durations import MAX_MINUTES
 
 
 @pytest.mark.parametrize(
@@ -96,6 +97,6 @@ def test_negative_and_infinite_refused() -> None:
         Duration(float("inf"))
 
 
-@given(st.floats(min_value=0, max_value=1e9, allow_nan=False))
+@given(st.floats(min_value=0, max_value=MAX_MINUTES, allow_nan=False))
 def test_str_round_trips(minutes: float) -> None:
     assert parse_duration(str(Duration(minutes))) == Duration(minutes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -59,9 +60,11 @@ class TestSmallLog:
             "duplicate event": 1,
         }
         assert self.log.rows_used + sum(self.log.rejected.values()) == self.log.rows_read
-        assert self.log.rejected_examples["unparsable or missing timestamp"] == (
-            f"{SMALL}:row 14 ('not a date')",
-        )
+        # located by file:row only: the bad value itself is never repeated
+        assert self.log.rejected_examples == {
+            "unparsable or missing timestamp": (f"{SMALL}:row 14",),
+            "duplicate event": (f"{SMALL}:row 15",),
+        }
         assert self.log.unmapped_activities == (("zz", 1),)
 
     def test_cases_and_censoring(self) -> None:
@@ -197,7 +200,8 @@ def test_min_cell_suppresses(tmp_path: Path) -> None:
         (
             "who,what,when\n1,a,2024-01-01\n",
             "no column for the case (looked for case:concept:name, case_id, case, caseid, "
-            "case id, application_id; columns are who, what, when); name it with --case-column",
+            "case id, application_id; columns are who, what, when); "
+            "name it in the column map (ColumnMap(case=...))",
         ),
         ("case,activity,timestamp\n", "the event log has no rows"),
     ],
@@ -228,8 +232,9 @@ def test_merge_into_analysis_and_no_case_ids(tmp_path: Path) -> None:
     report = analyze(JOURNEY, observed=log)
     flows = {t.touchpoint: t for t in report.touchpoints}
     assert flows["a"].evidence == "observed"
-    # with zz -> c, case c4 reaches an end: 6 closed visits at a, one lost (c5)
-    assert flows["a"].drop_off_rate == pytest.approx(1 / 6)
+    # with zz -> c, case c4 reaches an end, but it started on 1 March, within the 30-day
+    # horizon of the end of the log: left out; 5 visits at a by the cohort, one lost (c5)
+    assert flows["a"].drop_off_rate == pytest.approx(1 / 5)
     assert flows["b"].median_days == pytest.approx(2.0)
     o = report.observed
     assert o is not None
@@ -333,3 +338,65 @@ touchpoints:
     assert (log.cases, log.completed, log.abandoned, log.open) == (1434, 1300, 131, 3)
     assert log.variants[0] == (("R1", "R2", "R3", "R4"), 1268)
     assert log.touchpoints["R2"].repeat_visits == 52
+
+
+class TestStrict:
+    """``strict=True``: the first row with a defect raises, located by ``file:row``."""
+
+    def test_the_first_bad_row_in_file_order(self, tmp_path: Path) -> None:
+        first = write(tmp_path, "1.csv", "case,activity,timestamp\nx,a,2024-01-01\n,b,2024-01-02\n")
+        second = write(tmp_path, "2.csv", "case,activity,timestamp\nx,b,yesterday\n")
+        with pytest.raises(EventLogError) as err:
+            read_event_log([second, first], journey=JOURNEY, strict=True)
+        assert str(err.value) == (
+            f"{second}:row 2: unparsable or missing timestamp; "
+            "fix the row, or read without strict to count it"
+        )
+        with pytest.raises(EventLogError) as err:
+            read_event_log([first, second], journey=JOURNEY, strict=True)
+        assert str(err.value).startswith(f"{first}:row 3: missing case id; ")
+
+    def test_a_duplicate(self, tmp_path: Path) -> None:
+        path = write(
+            tmp_path,
+            "d.csv",
+            "case,activity,timestamp\nx,a,2024-01-01\nx,a,2024-01-01\nx,b,2024-01-02\n",
+        )
+        with pytest.raises(EventLogError) as err:
+            read_event_log([path], journey=JOURNEY, strict=True)
+        assert str(err.value) == (
+            f"{path}:row 2: duplicate event (the same case, touchpoint, time and lifecycle "
+            "as another row); fix the row, or read without strict to count it"
+        )
+
+    def test_unmapped_and_outside_the_window_are_not_defects(self, tmp_path: Path) -> None:
+        path = write(
+            tmp_path,
+            "w.csv",
+            "case,activity,timestamp\nx,a,2023-12-01\nx,a,2024-01-01\nx,zz,2024-01-02\n"
+            "x,b,2024-01-03\n",
+        )
+        window = {"since": datetime(2024, 1, 1, tzinfo=UTC)}
+        strict = read_event_log([path], journey=JOURNEY, strict=True, **window)
+        assert strict == read_event_log([path], journey=JOURNEY, **window)
+        assert strict.rejected == {
+            "outside since/until": 1,
+            "activity not mapped to a touchpoint": 1,
+        }
+
+
+def test_the_events_package_does_not_import_the_analysis() -> None:
+    import ast
+
+    from conftest import ROOT
+
+    for path in sorted((ROOT / "journeymap" / "events").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                target = "." * node.level + (node.module or "")
+                names = [target + "." + a.name for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            assert not any("analysis" in n for n in names), (path.name, names)

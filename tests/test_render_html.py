@@ -1,25 +1,82 @@
-"""The HTML narrative: structure, escaping and the template contract (no browser needed)."""
+"""The HTML narrative: structure, escaping, the template contract, and that it shows only the
+Report's numbers (no browser needed)."""
 
 from __future__ import annotations
 
+import ast
+import pickle
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DATA, EXAMPLES, tiny_journey_text
+from conftest import DATA, EXAMPLES, ROOT, tiny_journey_text
+from hypothesis import HealthCheck, given, settings
+from strategies import flow_journeys, journeys
 
-from journeymap import analyze, load_journey, parse_journey
-from journeymap.render.html import NarrativeContext, make_environment, render_narrative
+from journeymap import analyze, fmt, load_journey, parse_journey
+from journeymap.exceptions import GraphvizNotFoundError, TemplateError
+from journeymap.models import Journey
+from journeymap.render.html import (
+    NarrativeContext,
+    build_context,
+    make_environment,
+    render_narrative,
+    write_narrative,
+)
+from journeymap.report import Report
+
+HTML_PACKAGE = ROOT / "journeymap" / "render" / "html"
+DISASTER = ROOT / "examples" / "life_events" / "disaster-recovery.yaml"
+DISASTER_LOG = ROOT / "examples" / "life_events" / "data" / "disaster-recovery-events.csv"
+
+SHAPES = """journeymap: 1
+id: shapes
+title: Shapes
+persona: {name: Ana}
+agencies:
+  - {id: A, name: Agency A}
+  - {id: B, name: Agency B}
+touchpoints:
+  - {id: s, name: Start, agency: A, split: all, next: [p, q]}
+  - {id: p, name: Part one, agency: A, next: j}
+  - {id: q, name: Part two, agency: B, next: j}
+  - {id: j, name: Joined, agency: A, join: all, next: k}
+  - id: k
+    name: Decide
+    agency: A
+    next:
+      - {to: r, share: 0.25, wait: 3d}
+      - {to: e, share: 0.75}
+  - {id: r, name: Review, agency: B, next: k}
+  - {id: e, name: End, agency: A}
+"""
 
 
 def soup_of(text: str) -> BeautifulSoup:
     return BeautifulSoup(text, "html.parser")
 
 
+def page(report: Report, **kwargs: object) -> str:
+    html, why = render_narrative(report, map_options=None, **kwargs)  # type: ignore[arg-type]
+    assert why is None
+    return html
+
+
 @pytest.fixture
 def tiny_html() -> str:
-    j = parse_journey(tiny_journey_text())
-    return render_narrative(j, analyze(j))
+    return page(analyze(parse_journey(tiny_journey_text())))
+
+
+@pytest.fixture(scope="module")
+def observed_report() -> Report:
+    from journeymap.events import read_event_log
+
+    journey = load_journey(DISASTER)
+    log = read_event_log([DISASTER_LOG], journey=journey)
+    return analyze(journey, observed=log)
 
 
 def test_sections_and_headlines(tiny_html: str) -> None:
@@ -55,6 +112,31 @@ def test_story_names_handoffs_and_repeat_asks(tiny_html: str) -> None:
     assert (
         "is asked again for the Social Security number, already given earlier." in (paragraphs[1])
     )
+
+
+def test_story_tells_splits_shares_waits_and_loops_from_the_arrows() -> None:
+    soup = soup_of(page(analyze(parse_journey(SHAPES))))
+    story = {p["data-touchpoint"]: p.get_text() for p in soup.select("#story p")}
+    assert list(story) == ["s", "p", "q", "j", "k", "r", "e"]
+    assert story["s"] == (
+        "Ana starts with the Agency A: Start. Next, Ana goes through these steps at the same "
+        "time: Part one and Part two with the Agency B."
+    )
+    assert story["k"] == (
+        "Ana then deals with the Agency A: Decide. Of the people who go on, 25% are sent to "
+        "Review with the Agency B and 75% to End. There is usually a wait of 3 days before "
+        "Review."
+    )
+    assert story["r"] == (
+        "Ana then deals with the Agency B: Review. Then Ana is sent back to an earlier step: "
+        "Decide with the Agency A."
+    )
+    nexts = {
+        r.find("th").get_text(): r.find_all("td")[-1].get_text()
+        for r in soup.select("#map table tbody tr")
+    }
+    assert nexts == {"s": "p, q", "p": "j", "q": "j", "j": "k", "k": "r (25%), e (75%)",
+                     "r": "k", "e": ""}  # fmt: skip
 
 
 def test_data_matrix_marks_repeat_asks(tiny_html: str) -> None:
@@ -99,8 +181,7 @@ def test_self_contained_with_csp(tiny_html: str) -> None:
 
 
 def test_hostile_text_is_escaped() -> None:
-    j = load_journey(DATA / "hostile.yaml")
-    html = render_narrative(j, analyze(j))
+    html = page(analyze(load_journey(DATA / "hostile.yaml")))
     soup = soup_of(html)
     assert len(soup.find_all("script")) == 1  # only our own
     assert not soup.find_all("img")
@@ -120,7 +201,237 @@ def test_hostile_text_is_escaped() -> None:
 
 def test_deterministic() -> None:
     j = parse_journey(tiny_journey_text())
-    assert render_narrative(j, analyze(j)) == render_narrative(j, analyze(j))
+    assert page(analyze(j)) == page(analyze(j))
+
+
+# -- one source of truth: the page shows the Report's numbers, never the journey file's ----
+
+_DURATION = re.compile(r"\d[\d,]*(?:\.\d+)? (?:days?|hours?|minutes?)\b")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
+_PEOPLE = re.compile(r"\(([\d,.]+) of every ([\d,.]+) who start\)")
+
+
+def _expected_story_numbers(
+    report: Report, tid: str
+) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """Durations, percentages and (lost, population) a story paragraph must show, in order."""
+    t = report.touchpoint(tid)
+    durations, percents, people = [], [], []
+    if t.median_days:
+        durations.append(fmt.days(t.median_days))
+        if t.p90_days is not None:
+            durations.append(fmt.days(t.p90_days))
+    if t.effort_hours:
+        durations.append(fmt.hours(t.effort_hours))
+    if t.drop_off_rate:
+        percents.append(fmt.percent(t.drop_off_rate))
+        people.append((fmt.people(t.people_lost), fmt.people(report.metrics.population)))
+    out = [e for e in report.edges if e.source == tid]
+    percents += [fmt.percent(e.share) for e in out if e.kind == "alternative"]
+    durations += [fmt.days(e.wait_days) for e in out if e.wait_days]
+    return durations, percents, people
+
+
+def test_observed_numbers_are_the_reports_everywhere(observed_report: Report) -> None:
+    report = observed_report
+    soup = soup_of(page(report))
+    story = {p["data-touchpoint"]: p.get_text() for p in soup.select("#story p")}
+    steps = {
+        r.find("th").get_text(): [td.get_text() for td in r.find_all("td")]
+        for r in soup.select("#map table tbody tr")
+    }
+    funnel_table = soup.find("caption", string=re.compile("^People reaching")).find_parent("table")
+    funnel = {
+        r.find("th").get_text().split(" ", 1)[0]: [td.get_text() for td in r.find_all("td")]
+        for r in funnel_table.select("tbody tr")
+    }
+    assert list(story) == list(report.order) == list(steps) == list(funnel)
+    per_k = 1000 / report.metrics.population
+    for t in report.touchpoints:
+        text = story[t.touchpoint]
+        durations, percents, people = _expected_story_numbers(report, t.touchpoint)
+        assert _DURATION.findall(text) == durations, (t.touchpoint, text)
+        assert _PERCENT.findall(text) == percents, (t.touchpoint, text)
+        assert _PEOPLE.findall(text) == people, (t.touchpoint, text)
+        _, _, _, _, median, drop, lost, _, _ = steps[t.touchpoint]
+        assert median == (fmt.days(t.median_days) if t.median_days is not None else "")
+        assert drop == (fmt.percent(t.drop_off_rate) if t.drop_off_rate else "")
+        assert lost == (fmt.people(t.people_lost) if t.people_lost else "")
+        assert funnel[t.touchpoint][1:] == [
+            fmt.people(t.reach * 1000),
+            fmt.people(t.people_lost * per_k),
+        ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(flow_journeys())
+def test_story_numbers_are_the_reports_for_any_flow(doc: dict[str, object]) -> None:
+    report = analyze(Journey.model_validate(doc))
+    context = build_context(report)
+    told = {t: p for s in context.stages for t, p in zip(s.touchpoints, s.paragraphs, strict=True)}
+    assert sorted(told) == sorted(report.order)
+    for t in report.touchpoints:
+        durations, percents, people = _expected_story_numbers(report, t.touchpoint)
+        assert _DURATION.findall(told[t.touchpoint]) == durations
+        assert _PERCENT.findall(told[t.touchpoint]) == percents
+        assert _PEOPLE.findall(told[t.touchpoint]) == people
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(journeys())
+def test_every_step_is_told_once_in_order(doc: dict[str, object]) -> None:
+    report = analyze(Journey.model_validate(doc))
+    context = build_context(report)
+    assert [r["id"] for r in context.map_rows] == list(report.order)
+    assert [b.label.split(" ", 1)[0] for b in context.funnel] == list(report.order)
+    told = [t for s in context.stages for t in s.touchpoints]
+    assert sorted(told) == sorted(report.order)
+    stage_of = {t.touchpoint: t.stage for t in report.touchpoints}
+    for s in context.stages:  # within a stage, in the order of telling
+        assert list(s.touchpoints) == [t for t in report.order if t in s.touchpoints]
+        assert {stage_of[t] or "other" for t in s.touchpoints} == {s.id}
+
+
+def test_observed_numbers_differ_from_the_authored_ones(observed_report: Report) -> None:
+    journey = load_journey(DISASTER)
+    soup = soup_of(page(observed_report))
+    story = {p["data-touchpoint"]: p.get_text() for p in soup.select("#story p")}
+    steps = {
+        r.find("th").get_text(): r.find_all("td")[4].get_text()
+        for r in soup.select("#map table tbody tr")
+    }
+    changed = [
+        tp.id
+        for tp in journey.touchpoints
+        if tp.duration and steps[tp.id] != fmt.days(tp.duration.median.days)
+    ]
+    assert changed == ["D2", "D3", "D4", "D4A", "D5", "D6", "D8", "D9", "D10"]
+    # the contradiction this guards against: the story said 45 days and 32 % for D3
+    assert steps["D3"] == "119 days"
+    assert (
+        "This usually takes 119 days, and 1 in 10 people wait more than 218 days." in (story["D3"])
+    )
+    assert "About 34% of the people who get here give up (6,214 of every 20,000" in story["D3"]
+    assert "45 days" not in story["D3"]
+    assert "32%" not in story["D3"]
+
+
+# -- the package reads only the Report ---------------------------------------------------
+
+FORBIDDEN = ("models", "loading", "graph", "analysis", "events", "observed", "eventlog")
+ALLOWED = (
+    "journeymap",
+    "journeymap.__version__",
+    "journeymap.report",
+    "journeymap.fmt",
+    "journeymap.exceptions",
+    "journeymap.output",
+    "journeymap.render.text",
+    "journeymap.render.labels",
+    "journeymap.render.theme",
+    "journeymap.render.map",
+)
+
+
+def _imports(path: Path) -> set[str]:
+    """Every journeymap module a file imports, relative imports resolved."""
+    package = ["journeymap", "render", "html"]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(module)
+            found |= {f"{module}.{a.name}" for a in node.names if not node.module}
+    return {m for m in found if m.split(".")[0] == "journeymap"}
+
+
+def test_html_package_imports_only_the_report_side() -> None:
+    files = sorted(HTML_PACKAGE.glob("*.py"))
+    assert [f.name for f in files] == [
+        "__init__.py",
+        "context.py",
+        "contract.py",
+        "evidence.py",
+        "story.py",
+        "writer.py",
+    ]
+    for f in files:
+        for module in _imports(f):
+            own = module.startswith("journeymap.render.html")
+            assert own or module in ALLOWED, (f.name, module)
+            assert not any(f"journeymap.{name}" in module for name in FORBIDDEN)
+
+
+def test_rendering_a_pickled_report_loads_no_journey_code(tmp_path: Path) -> None:
+    pickled = tmp_path / "report.pickle"
+    pickled.write_bytes(pickle.dumps(analyze(parse_journey(tiny_journey_text()))))
+    probe = (
+        "import pickle, sys\n"
+        "from journeymap.render.html import render_narrative\n"
+        f"report = pickle.loads(open({str(pickled)!r}, 'rb').read())\n"
+        "html, why = render_narrative(report, map_options=None)\n"
+        "assert 'Tiny journey' in html and why is None\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[-1] in {FORBIDDEN!r}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
+
+
+# -- the map ---------------------------------------------------------------------------------
+
+
+def test_no_map_when_graphviz_is_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import journeymap.render.map as map_package
+
+    def missing(*args: object, **kwargs: object) -> bytes:
+        raise GraphvizNotFoundError("no Graphviz found: install Graphviz")
+
+    monkeypatch.setattr(map_package, "render_map", missing)
+    report = analyze(parse_journey(tiny_journey_text()))
+    html, why = render_narrative(report)
+    assert why == "no Graphviz found: install Graphviz"
+    note = soup_of(html).select_one("#map > p").get_text()
+    assert note == (
+        "This copy has no map (no Graphviz found: install Graphviz); the table below lists "
+        "every step."
+    )
+    out = tmp_path / "page.html"
+    assert write_narrative(report, out) == why
+    assert out.read_text(encoding="utf-8") == html
+
+
+def test_map_is_inlined_with_its_own_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    import journeymap.render.map as map_package
+
+    seen = []
+
+    def fake(report: Report, options: map_package.MapOptions, *, format: str) -> bytes:
+        seen.append((options.id_prefix, options.lanes, format))
+        return b'<?xml version="1.0"?>\n<!-- made by dot -->\n<svg role="img"><g/></svg>\n'
+
+    monkeypatch.setattr(map_package, "render_map", fake)
+    report = analyze(parse_journey(tiny_journey_text()))
+    html, why = render_narrative(report, map_options=map_package.MapOptions(lanes="stage"))
+    assert why is None
+    assert seen == [("map-", "stage", "svg")]
+    frame = soup_of(html).select_one("#map-frame")
+    assert frame.decode_contents().strip() == '<svg role="img"><g></g></svg>'
+    assert "made by dot" not in html
+
+
+def test_no_map_asked(tiny_html: str) -> None:
+    assert soup_of(tiny_html).select_one("#map > p").get_text() == (
+        "This copy has no map; the table below lists every step."
+    )
+    assert soup_of(tiny_html).select_one("#map-frame") is None
+
+
+# -- templates -------------------------------------------------------------------------------
 
 
 def test_template_uses_only_documented_context() -> None:
@@ -136,28 +447,83 @@ def test_template_uses_only_documented_context() -> None:
         assert used <= documented | {"loop"}, (name, used - documented)
 
 
+def test_context_values_are_the_documented_fields() -> None:
+    context = build_context(analyze(parse_journey(tiny_journey_text())))
+    assert list(context.values()) == list(NarrativeContext.documented_fields())
+
+
 def test_template_dir_overrides(tmp_path: Path) -> None:
     (tmp_path / "narrative.html.j2").write_text(
         '{% extends "default:narrative.html.j2" %}'
         "{% block footer %}<p>Agency branding for {{ title }}</p>{% endblock %}"
     )
-    j = parse_journey(tiny_journey_text())
-    html = render_narrative(j, analyze(j), template_dir=tmp_path)
+    html = page(analyze(parse_journey(tiny_journey_text())), template_dir=tmp_path)
     assert soup_of(html).find("footer").get_text().strip() == "Agency branding for Tiny journey"
+
+
+BROKEN = {
+    "missing include": (
+        "narrative.html.j2",
+        '{% extends "default:narrative.html.j2" %}\n'
+        '{% block footer %}{% include "_brand.html.j2" %}{% endblock %}\n',
+        "narrative.html.j2:2: template '_brand.html.j2' not found in the template folder or "
+        "the defaults; add it or remove the include",
+    ),
+    "undefined name": (
+        "narrative.html.j2",
+        '{% extends "default:narrative.html.j2" %}\n{% block footer %}\n'
+        "<p>{{ agency_logo }}</p>{% endblock %}\n",
+        "narrative.html.j2:3: 'agency_logo' is undefined; use only the fields listed in "
+        "docs/narrative.md (NarrativeContext)",
+    ),
+    "syntax error": (
+        "narrative.html.j2",
+        '{% extends "default:narrative.html.j2" %}\n{% block footer %}\n{% if %}{% endblock %}\n',
+        "narrative.html.j2:3: syntax error: Expected an expression, got 'end of statement block'",
+    ),
+    "error in a partial": (
+        "_glance.html.j2",
+        '<section id="glance">\n<h2>At a glance</h2>\n{{ headlines[0].nope }}\n</section>\n',
+        "_glance.html.j2:3: 'journeymap.render.html.contract.Headline object' has no attribute "
+        "'nope'; use only the fields listed in docs/narrative.md (NarrativeContext)",
+    ),
+}
+
+
+@pytest.mark.parametrize(("name", "text", "message"), BROKEN.values(), ids=list(BROKEN))
+def test_broken_template_is_a_located_template_error(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    (tmp_path / name).write_text(text)
+    report = analyze(parse_journey(tiny_journey_text()))
+    with pytest.raises(TemplateError) as caught:
+        render_narrative(report, map_options=None, template_dir=tmp_path)
+    assert str(caught.value) == f"{tmp_path}/{message}"
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_missing_template_dir(tmp_path: Path) -> None:
+    report = analyze(parse_journey(tiny_journey_text()))
+    with pytest.raises(TemplateError) as caught:
+        render_narrative(report, map_options=None, template_dir=tmp_path / "none")
+    assert str(caught.value) == (
+        f"template folder {str(tmp_path / 'none')!r} does not exist or is not a folder"
+    )
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_every_example_renders(path: Path) -> None:
     j = load_journey(path)
-    soup = soup_of(render_narrative(j, analyze(j)))
+    soup = soup_of(page(analyze(j)))
     names = soup.find(id="map").get_text()
     for tp in j.touchpoints:
         assert tp.name in names
+    assert [p["data-touchpoint"] for p in soup.select("#story p")] == [
+        t for s in build_context(analyze(j)).stages for t in s.touchpoints
+    ]
 
 
 def test_docs_list_every_context_field() -> None:
-    from conftest import ROOT
-
     doc = (ROOT / "docs" / "narrative.md").read_text(encoding="utf-8")
     for name in NarrativeContext.documented_fields():
         assert f"| `{name}` |" in doc, name

@@ -58,6 +58,7 @@ from .timing import (
 )
 
 if TYPE_CHECKING:
+    from ..feedback_types import ObservedFeedback
     from ..observed import ObservedLog
 
 __all__ = [
@@ -351,6 +352,7 @@ def analyze(
     seed: int = 0,
     top: int = 5,
     observed: ObservedLog | None = None,
+    feedback: ObservedFeedback | None = None,
 ) -> Report:
     """Analyse a journey (or its graph) and return the full :class:`Report`.
 
@@ -368,7 +370,26 @@ def analyze(
         An event log read with :func:`journeymap.events.read_event_log`: its numbers
         replace the authored ones (marked ``evidence: observed``) and the report gains a
         designed-vs-observed comparison (``Report.observed``).
+    feedback:
+        Customer feedback read with :func:`journeymap.feedback.read_feedback`: joined to
+        the touchpoints (``Report.feedback``), with the findings it supports. Forms with a
+        ``burden`` estimate give ``Report.burden`` with or without it.
+
+    Raises
+    ------
+    JourneymapTypeError
+        ``journey`` is not a Journey nor its graph (a path, None...), or an option has the
+        wrong type; the message names the parameter.
+    UsageError
+        An option out of range (``population`` from 1 to 10,000,000,000, ``runs`` at least
+        1, ``top`` at least 0).
     """
+    from .flow import check_analyze_arguments
+
+    check_analyze_arguments(
+        journey, population=population, runs=runs, seed=seed, top=top, observed=observed
+    )
+    authored = journey if isinstance(journey, Journey) else None
     summary = None
     if observed is not None:
         if not isinstance(journey, Journey):
@@ -519,12 +540,24 @@ def analyze(
     )
     life = G.graph.get("context", {}).get("life_experience")
     findings = build_findings(G, partial, top=top)
+    from .feedback_join import find_burden, join_feedback
+
+    burden, more = find_burden(partial, authored)
+    voice = None
+    if feedback is not None:
+        voice, heard = join_feedback(partial, feedback, journey if authored else None)
+        more = (*heard, *more)
+    if more:
+        rank = {"high": 0, "medium": 1, "low": 2, "info": 3}
+        findings = tuple(sorted((*findings, *more), key=lambda f: rank[f.severity]))
     return Report(
         **{
             **{f: getattr(partial, f) for f in partial.__dataclass_fields__},
             "findings": findings,
             "life_experience": life,
             "observed": summary,
+            "feedback": voice,
+            "burden": burden,
         }
     )
 
@@ -543,6 +576,8 @@ def _observed_summary(
     journey: Journey, log: ObservedLog, notes: tuple[str, ...]
 ) -> ObservedSummary:
     """Compare the journey as designed with what the log shows."""
+    from .observed_view import observed_extras
+
     far: list[FarOff] = []
     for tp in journey.touchpoints:
         seen = log.touchpoints.get(tp.id)
@@ -600,4 +635,5 @@ def _observed_summary(
         case_median_days=log.case_median_days,
         case_p90_days=log.case_p90_days,
         notes=(*log.notes, *notes),
+        **observed_extras(journey, log),
     )

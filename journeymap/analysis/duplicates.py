@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .chain import Chain
-from .flow import Block, Flow
+from .chain import Chain, pausing_collector
+from .flow import Flow, check_graph, innermost_blocks, shares_of
 
 __all__ = ["AskedCounts", "DuplicateCandidate", "asked_counts", "find_duplicate_candidates"]
 
@@ -40,12 +40,6 @@ def _placements(flow: Flow) -> dict[str, set[tuple[str, int]]]:
     return out
 
 
-def _siblings(a: set[tuple[str, int]], b: set[tuple[str, int]]) -> bool:
-    """True when two touchpoints lie on different branches of one parallel block."""
-    splits_a = dict(a)
-    return any(split in splits_a and splits_a[split] != i for split, i in b)
-
-
 def _reachable(step: Callable[[str], Iterable[str]], sources: set[str]) -> set[str]:
     """Nodes reachable in one or more steps from any of ``sources``."""
     seen: set[str] = set()
@@ -60,6 +54,7 @@ def _reachable(step: Callable[[str], Iterable[str]], sources: set[str]) -> set[s
 
 def find_duplicate_candidates(G: nx.DiGraph, *, flow: Flow) -> Iterator[DuplicateCandidate]:
     """Yield, per data item, the asking touchpoints that can co-occur for one person."""
+    check_graph(G)
     askers: dict[str, list[str]] = {}
     for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
         for item in G.nodes[node]["asks"]:
@@ -74,12 +69,20 @@ def find_duplicate_candidates(G: nx.DiGraph, *, flow: Flow) -> Iterator[Duplicat
         via_loop = any(node in flow.in_loop for node in nodes)
         involved = after | before | {n for n in nodes if n in flow.in_loop}
         later = set(after)
-        in_blocks = [n for n in nodes if n in placements]
-        for i, x in enumerate(in_blocks):
-            for y in in_blocks[i + 1 :]:
-                if _siblings(placements[x], placements[y]):
-                    involved |= {x, y}
-                    later.add(y)  # both are done; the one listed later counts as again
+        # askers on different branches of one block: both are involved; an asker with an
+        # earlier one (in file order) on another branch counts as asked again
+        branches_seen: dict[str, set[int]] = {}
+        by_split: dict[str, list[str]] = {}
+        for node in nodes:
+            for split, i in placements.get(node, ()):
+                seen = branches_seen.setdefault(split, set())
+                if seen - {i}:
+                    later.add(node)
+                seen.add(i)
+                by_split.setdefault(split, []).append(node)
+        for split, members in by_split.items():
+            if len(branches_seen[split]) > 1:
+                involved.update(members)
         if involved:
             order = sorted(involved, key=lambda n: G.nodes[n]["order"])
             yield DuplicateCandidate(
@@ -98,73 +101,84 @@ class AskedCounts:
     at_least_twice: float
 
 
-_AGAIN = ("again",)
+@dataclass(frozen=True)
+class _Outcome:
+    """Where a person leaves a region: ``kind`` (end, lost, exit, again) with ``count`` asks.
+
+    Not a tuple, so it can never equal a ``(touchpoint, count)`` state, whatever the ids.
+    """
+
+    kind: str
+    count: int
 
 
+_AGAIN = _Outcome("again", 2)
+
+
+@pausing_collector
 def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
-    """Exact probabilities that one person is asked (at least once / twice) by ``asking``."""
+    """Exact probabilities that one person is asked (at least once / twice) by ``asking``.
+
+    Parallel blocks are solved innermost first into kernels (the distribution of asks made
+    and whether the block is completed), so nesting depth costs no recursion.
+    """
+    check_graph(G)
     by_split = {b.split: b for b in flow.blocks}
     kernels: dict[str, dict[tuple[int, bool], float]] = {}
-    inner_of: dict[str, frozenset[str]] = {b.split: b.members for b in flow.blocks}
+    direct: dict[tuple[str, int] | None, list[str]] = {}
+    innermost = innermost_blocks(flow.blocks)
+    for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
+        place = innermost.get(node)
+        direct.setdefault((place[0].split, place[1]) if place else None, []).append(node)
 
     def arrive(node: str, count: int, exit_node: str | None) -> Hashable:
         if node == exit_node:
-            return ("exit", count)
+            return _Outcome("exit", count)
         total = count + (1 if node in asking else 0)
         return _AGAIN if total >= 2 else (node, total)
 
-    def region(head: str, nodes: set[str], exit_node: str | None) -> dict[Hashable, float]:
-        hidden: set[str] = set()
-        for split in nodes:
-            if split in inner_of:
-                hidden |= inner_of[split]
-        direct = nodes - hidden
+    def region(head: str, nodes: list[str], exit_node: str | None) -> dict[Hashable, float]:
         transitions: dict[Hashable, list[tuple[Hashable, float]]] = {}
-        for node in direct:
+        for node in nodes:
             drop = float(G.nodes[node]["drop_off"] or 0.0)
             go_on = 1.0 - drop
+            shares = shares_of(G, flow, node)
             for count in (0, 1):
                 state = (node, count)
-                out: list[tuple[Hashable, float]] = [(("lost", count), drop)]
+                out: list[tuple[Hashable, float]] = [(_Outcome("lost", count), drop)]
                 if G.nodes[node]["split"]:
                     block = by_split[node]
-                    kernel = block_kernel(block)
-                    for (k, complete), q in kernel.items():
+                    for (k, complete), q in kernels[node].items():
                         total = count + k
                         if total >= 2:
                             target: Hashable = _AGAIN
                         elif complete:
                             target = arrive(block.join, total, exit_node)
                         else:
-                            target = ("lost", total)
+                            target = _Outcome("lost", total)
                         out.append((target, go_on * q))
-                elif G.out_degree(node) == 0:
-                    out.append((("end", count), go_on))
+                elif not shares:
+                    out.append((_Outcome("end", count), go_on))
                 else:
-                    for nxt in G.successors(node):
-                        share = G.edges[node, nxt]["share"]
+                    for nxt, share in shares:
                         out.append((arrive(nxt, count, exit_node), go_on * share))
                 transitions[state] = out
         chain = Chain({arrive(head, 0, exit_node): 1.0}, transitions)
         visits = chain.visits()
         return {s: v for s, v in visits.items() if s not in transitions}
 
-    def block_kernel(block: Block) -> dict[tuple[int, bool], float]:
-        if block.split in kernels:
-            return kernels[block.split]
+    for block in flow.blocks:  # innermost first
         combined: dict[tuple[int, bool], float] = {(0, True): 1.0}
-        for branch in block.branches:
+        for i, branch in enumerate(block.branches):
             if not branch:
                 continue
-            head = next(n for n in G.successors(block.split) if n in branch)
-            outcomes = region(head, set(branch), block.join)
+            members = set(branch)
+            head = next(n for n in G.successors(block.split) if n in members)
+            outcomes = region(head, direct[(block.split, i)], block.join)
             dist: dict[tuple[int, bool], float] = {}
             for state, p in outcomes.items():
-                if state == _AGAIN:
-                    key = (2, False)
-                else:
-                    assert isinstance(state, tuple)
-                    key = (int(state[1]), state[0] == "exit")
+                assert isinstance(state, _Outcome)
+                key = (2, False) if state == _AGAIN else (state.count, state.kind == "exit")
                 dist[key] = dist.get(key, 0.0) + p
             new: dict[tuple[int, bool], float] = {}
             for (k1, c1), p1 in combined.items():
@@ -173,11 +187,10 @@ def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
                     new[key] = new.get(key, 0.0) + p1 * p2
             combined = new
         kernels[block.split] = combined
-        return combined
 
-    outcomes = region(G.graph["start"], set(G.nodes), None)
+    outcomes = region(G.graph["start"], direct.get(None, []), None)
     twice = outcomes.get(_AGAIN, 0.0)
     never = sum(
-        p for s, p in outcomes.items() if s != _AGAIN and isinstance(s, tuple) and s[1] == 0
+        p for s, p in outcomes.items() if isinstance(s, _Outcome) and s != _AGAIN and s.count == 0
     )
     return AskedCounts(min(1.0, max(0.0, 1.0 - never)), min(1.0, max(0.0, twice)))

@@ -14,15 +14,29 @@ See ``docs/methods.md`` for the formulas and worked examples.
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from ..exceptions import JourneymapTypeError, UsageError
 from ..graph import Block, find_blocks
-from .chain import Chain
+from ..models import MAX_PEOPLE, Journey
+from .chain import Chain, pausing_collector
 
-__all__ = ["Block", "Flow", "find_blocks", "find_flow"]
+__all__ = [
+    "Block",
+    "Flow",
+    "check_analyze_arguments",
+    "check_graph",
+    "find_blocks",
+    "find_flow",
+    "innermost_blocks",
+    "out_shares",
+    "shares_of",
+]
 
 
 @dataclass(frozen=True)
@@ -40,11 +54,109 @@ class Flow:
     block_completion: dict[str, float]
     block_of: dict[str, Block] = field(default_factory=dict)
     in_loop: frozenset[str] = frozenset()
+    #: Each touchpoint's successors with the probability of each (see :func:`out_shares`).
+    shares: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "None"
+    shown = repr(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return f"{type(value).__name__} {shown}"
+
+
+def check_graph(G: object, *, parameter: str = "G") -> None:
+    """Raise :class:`JourneymapTypeError` unless ``G`` is a journey graph from ``build_graph``."""
+    if not isinstance(G, nx.DiGraph) or "start" not in G.graph:
+        msg = (
+            f"{parameter} must be the journey graph from build_graph(journey), not {_type_name(G)}"
+        )
+        raise JourneymapTypeError(msg)
+
+
+def _whole(name: str, value: object, low: int, high: int | None, what: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        msg = f"{name} must be {what}, not {_type_name(value)}"
+        raise JourneymapTypeError(msg)
+    if value < low or (high is not None and value > high):
+        msg = f"{name} must be {what}, not {value:,}"
+        raise UsageError(msg, parameter=name)
+
+
+def check_analyze_arguments(
+    journey: object,
+    *,
+    population: object = None,
+    runs: object = 10_000,
+    seed: object = 0,
+    top: object = 5,
+    observed: object = None,
+) -> None:
+    """The argument checks of :func:`journeymap.analysis.analyze`.
+
+    Raises
+    ------
+    JourneymapTypeError
+        A journey that is neither a Journey nor its graph (a path, None...), or an option of
+        the wrong type; the message names the parameter.
+    UsageError
+        An option out of range (``population`` from 1 to 10,000,000,000; ``runs`` at least 1;
+        ``top`` at least 0).
+    """
+    if not isinstance(journey, Journey):
+        if isinstance(journey, str | os.PathLike):
+            msg = (
+                f"journey must be a Journey or its graph, not the path {str(journey)!r}; "
+                "load the file first: analyze(load_journey(path))"
+            )
+            raise JourneymapTypeError(msg)
+        if not isinstance(journey, nx.DiGraph) or "start" not in journey.graph:
+            shown = (
+                "a networkx graph that build_graph did not make (it has no start)"
+                if isinstance(journey, nx.DiGraph)
+                else _type_name(journey)
+            )
+            msg = (
+                "journey must be a Journey (from load_journey or parse_journey) or its graph "
+                f"from build_graph, not {shown}"
+            )
+            raise JourneymapTypeError(msg)
+        if observed is not None:
+            msg = "observed evidence needs the Journey (journey), not only its graph"
+            raise JourneymapTypeError(msg)
+    if population is not None:
+        _whole("population", population, 1, MAX_PEOPLE, f"a whole number from 1 to {MAX_PEOPLE:,}")
+    _whole("runs", runs, 1, None, "a whole number of simulated people, at least 1")
+    _whole("seed", seed, -(2**63), 2**63, "a whole number")
+    _whole("top", top, 0, None, "a whole number, 0 or more")
 
 
 def _drop(G: nx.DiGraph, node: str) -> float:
     value = G.nodes[node]["drop_off"]
     return float(value) if value is not None else 0.0
+
+
+def out_shares(G: nx.DiGraph, node: str) -> list[tuple[str, float]]:
+    """The successors of ``node`` with the probability of each for a person who goes on.
+
+    The shares of alternatives are divided by their sum, so they add up to exactly 1 even when
+    the file's shares are off by the tolerance validation allows (0.7 + 0.3001); shares that
+    already sum to 1 are used as written. Parallel branches (``split: all``) keep share 1 each.
+    """
+    out = [(nxt, float(attrs["share"])) for nxt, attrs in G.succ[node].items()]
+    if len(out) < 2 or G.nodes[node]["split"]:
+        return out
+    total = math.fsum(share for _, share in out)
+    if total == 1.0 or total <= 0.0:
+        return out
+    return [(nxt, share / total) for nxt, share in out]
+
+
+def shares_of(G: nx.DiGraph, flow: Flow, node: str) -> tuple[tuple[str, float], ...]:
+    """:func:`out_shares` of ``node``, from ``flow`` when it has them (computed once)."""
+    found = flow.shares.get(node)
+    return found if found is not None else tuple(out_shares(G, node))
 
 
 def _block_state(split: str) -> tuple[str, str]:
@@ -60,47 +172,69 @@ class _Region:
     loop_nodes: set[str]
 
 
+def innermost_blocks(blocks: tuple[Block, ...]) -> dict[str, tuple[Block, int]]:
+    """For each touchpoint inside a parallel block: its innermost block and branch number."""
+    out: dict[str, tuple[Block, int]] = {}
+    for block in reversed(blocks):  # outermost first, so the innermost wins
+        for i, branch in enumerate(block.branches):
+            for node in branch:
+                out[node] = (block, i)
+    return out
+
+
+def _find_blocks(G: nx.DiGraph) -> tuple[Block, ...]:
+    """:func:`find_blocks`, on a copy of the graph holding only what it reads.
+
+    ``find_blocks`` reverses the graph with all its attributes deep-copied, which is most of
+    the time of a large journey; a journey without ``split: all`` has no block at all.
+    """
+    if not any(split for _, split in G.nodes(data="split")):
+        return ()
+    bare = nx.DiGraph()
+    bare.add_nodes_from((n, {"split": a["split"], "order": a["order"]}) for n, a in G.nodes.items())
+    bare.add_edges_from(G.edges)
+    return find_blocks(bare)
+
+
 class _Solver:
+    """Solves every parallel block innermost first (no recursion), then the whole journey."""
+
     def __init__(self, G: nx.DiGraph) -> None:
         self.G = G
-        self.blocks = find_blocks(G)
+        self.shares = {node: tuple(out_shares(G, node)) for node in G}
+        self.blocks = _find_blocks(G)  # innermost first: a nested block has fewer members
         self.by_split = {b.split: b for b in self.blocks}
+        self.innermost = innermost_blocks(self.blocks)
+        order = sorted(G.nodes, key=lambda n: G.nodes[n]["order"])
+        self.direct: dict[tuple[str, int] | None, list[str]] = {}
+        for node in order:
+            place = self.innermost.get(node)
+            key = (place[0].split, place[1]) if place else None
+            self.direct.setdefault(key, []).append(node)
         self.block_completion: dict[str, float] = {}
         self.branch_results: dict[str, list[_Region]] = {}
-        self.inner: set[str] = set()
-        for b in self.blocks:
-            self.inner |= b.members
+        for block in self.blocks:
+            self._solve_block(block)
 
-    def direct_members(self, nodes: set[str]) -> set[str]:
-        """Nodes of a region that are not hidden inside a nested block of that region."""
-        hidden: set[str] = set()
-        for b in self.blocks:
-            if b.split in nodes:
-                hidden |= b.members
-        return nodes - hidden
-
-    def solve_block(self, block: Block) -> float:
-        if block.split in self.block_completion:
-            return self.block_completion[block.split]
+    def _solve_block(self, block: Block) -> None:
         probability = 1.0
         results = []
-        for branch in block.branches:
+        for i, branch in enumerate(block.branches):
             if not branch:
                 results.append(_Region({}, {}, 1.0, {}, set()))
                 continue
-            head = next(n for n in self.G.successors(block.split) if n in branch)
-            region = self.solve_region({head: 1.0}, set(branch), block.join)
+            members = set(branch)
+            head = next(n for n in self.G.successors(block.split) if n in members)
+            region = self.solve_region({head: 1.0}, self.direct[(block.split, i)], block.join)
             results.append(region)
             probability *= region.exit_probability
         self.block_completion[block.split] = probability
         self.branch_results[block.split] = results
-        return probability
 
     def solve_region(
-        self, start: dict[str, float], nodes: set[str], exit_node: str | None
+        self, start: dict[str, float], direct: list[str], exit_node: str | None
     ) -> _Region:
         G = self.G
-        direct = self.direct_members(nodes)
         transitions: dict[Hashable, list[tuple[Hashable, float]]] = {}
         for node in direct:
             go_on = 1.0 - _drop(G, node)
@@ -108,15 +242,14 @@ class _Solver:
                 block = self.by_split[node]
                 state = _block_state(node)
                 transitions[node] = [(state, go_on)]
-                completion = self.solve_block(block)
+                completion = self.block_completion[node]
                 target: Hashable = ("exit", exit_node) if block.join == exit_node else block.join
                 transitions[state] = [(target, completion)]
             elif G.out_degree(node) == 0:
                 transitions[node] = [(("end", node), go_on)]
             else:
-                out = []
-                for nxt in G.successors(node):
-                    share = G.edges[node, nxt]["share"]
+                out: list[tuple[Hashable, float]] = []
+                for nxt, share in self.shares[node]:
                     target = ("exit", exit_node) if nxt == exit_node else nxt
                     out.append((target, go_on * share))
                 transitions[node] = out
@@ -153,6 +286,7 @@ class _Solver:
         return _Region(visits, reach, exit_probability, ends, loop_nodes)
 
 
+@pausing_collector
 def find_flow(G: nx.DiGraph) -> Flow:
     """Expected visits, reach and outcome rates per person who starts the journey.
 
@@ -173,8 +307,9 @@ def find_flow(G: nx.DiGraph) -> Flow:
     >>> round(flow.completion_rate, 6), round(flow.visits["b"], 6)
     (0.45, 0.9)
     """
+    check_graph(G)
     solver = _Solver(G)
-    region = solver.solve_region({G.graph["start"]: 1.0}, set(G.nodes), None)
+    region = solver.solve_region({G.graph["start"]: 1.0}, solver.direct.get(None, []), None)
     visits = {n: region.visits.get(n, 0.0) for n in G.nodes}
     reach = {n: region.reach.get(n, 0.0) for n in G.nodes}
     completion = 0.0
@@ -184,13 +319,11 @@ def find_flow(G: nx.DiGraph) -> Flow:
             failure += v
         else:
             completion += v
-    edge_flow = {}
-    for u, v in G.edges:
-        edge_flow[(u, v)] = visits[u] * (1.0 - _drop(G, u)) * G.edges[u, v]["share"]
-    block_of: dict[str, Block] = {}
-    for block in reversed(solver.blocks):  # outermost first, so the innermost wins
-        for member in block.members:
-            block_of[member] = block
+    edge_flow: dict[tuple[str, str], float] = {}
+    for u in G.nodes:
+        for w, share in solver.shares[u]:
+            edge_flow[(u, w)] = visits[u] * (1.0 - _drop(G, u)) * share
+    block_of = {node: block for node, (block, _) in solver.innermost.items()}
     completion = min(max(completion, 0.0), 1.0)
     failure = min(max(failure, 0.0), 1.0 - completion)
     return Flow(
@@ -205,4 +338,5 @@ def find_flow(G: nx.DiGraph) -> Flow:
         block_completion=dict(solver.block_completion),
         block_of=block_of,
         in_loop=frozenset(region.loop_nodes),
+        shares=solver.shares,
     )

@@ -14,23 +14,22 @@ __all__ = ["build_portfolio"]
 @dataclass
 class _Item:
     name: str
-    journeys: list[str] = field(default_factory=list)
+    journeys: dict[str, None] = field(default_factory=dict)  # ordered sets
     touchpoints: int = 0
-    agencies: list[str] = field(default_factory=list)
+    agencies: dict[str, None] = field(default_factory=dict)
     requests: float = 0.0
-    duplicated_in: list[str] = field(default_factory=list)
+    duplicated_in: dict[str, None] = field(default_factory=dict)
 
 
 @dataclass
 class _Pair:
-    journeys: list[str] = field(default_factory=list)
+    journeys: dict[str, None] = field(default_factory=dict)
     handoffs: int = 0
     people: float = 0.0
 
 
-def _add(values: list[str], value: str) -> None:
-    if value not in values:
-        values.append(value)
+def _add(values: dict[str, None], value: str) -> None:
+    values.setdefault(value, None)
 
 
 def build_portfolio(journeys: Sequence[Journey], reports: Sequence[Report]) -> Portfolio:
@@ -43,13 +42,14 @@ def build_portfolio(journeys: Sequence[Journey], reports: Sequence[Report]) -> P
     items: dict[str, _Item] = {}
     for journey, report in zip(journeys, reports, strict=True):
         duplicated = {d.item for d in report.duplicate_requests}
+        arrivals = {t.touchpoint: t.arrivals for t in report.touchpoints}  # one lookup each
         for tp in journey.touchpoints:
             for item_id in tp.asks:
                 row = items.setdefault(item_id, _Item(journey.data_item(item_id).name))
                 _add(row.journeys, journey.id)
                 row.touchpoints += 1
                 _add(row.agencies, tp.agency)
-                row.requests += report.touchpoint(tp.id).arrivals
+                row.requests += arrivals[tp.id]
                 if item_id in duplicated:
                     _add(row.duplicated_in, journey.id)
     portfolio_items = sorted(

@@ -12,13 +12,22 @@ import math
 import random
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
-from .chain import Chain
-from .flow import Block, Flow
+from .chain import Chain, pausing_collector
+from .flow import Block, Flow, check_graph, shares_of
 
-__all__ = ["CriticalPath", "Simulation", "find_critical_path", "find_expected_days", "simulate"]
+__all__ = [
+    "MAX_SIMULATED_STEPS",
+    "MAX_TOTAL_STEPS",
+    "CriticalPath",
+    "Simulation",
+    "find_critical_path",
+    "find_expected_days",
+    "simulate",
+]
 
 _STOP = "\0stop"
 
@@ -46,32 +55,64 @@ class CriticalPath:
     note: str | None
 
 
-def find_critical_path(G: nx.DiGraph, *, flow: Flow) -> CriticalPath:
-    """The critical path, counting a parallel block as its slowest branch.
+Cons = tuple[str, "Cons"] | None
+Branch = tuple[str, float, tuple[float, tuple[str, ...]] | None]
 
-    Defined for journeys without loops; for a journey with loops ``path`` and ``days`` are
-    None and ``note`` says why.
-    """
-    if not nx.is_directed_acyclic_graph(G):
-        return CriticalPath(
-            None,
-            None,
-            "the journey has loops, so no longest path exists; see the expected elapsed time "
-            "and the simulated percentiles instead",
-        )
-    by_split = {b.split: b for b in flow.blocks}
 
-    def longest(start: str, stop: str | None) -> dict[str, tuple[float, tuple[str, ...]]]:
+def _cons_tuple(path: Cons) -> tuple[str, ...]:
+    out: list[str] = []
+    while path is not None:
+        out.append(path[0])
+        path = path[1]
+    return tuple(reversed(out))
+
+
+class _Longest:
+    """Longest elapsed times on an acyclic journey graph, a parallel block as its slowest
+    branch. Paths are shared linked lists (``(node, rest)``), never copied per step."""
+
+    def __init__(self, G: nx.DiGraph, flow: Flow) -> None:
+        self.G = G
+        self.topo = list(nx.topological_sort(G))
+        self.rank = {n: i for i, n in enumerate(self.topo)}
+        self.by_split = {b.split: b for b in flow.blocks}
+        #: per block: (head, wait from the split, (time, path) of the branch to the join)
+        self.through: dict[str, list[Branch]] = {}
+        for block in flow.blocks:  # innermost first: each block is solved once
+            self.through[block.split] = self._branches(block)
+
+    def _branches(self, block: Block) -> list[Branch]:
+        G = self.G
+        entries: list[Branch] = []
+        branch_sets = [set(branch) for branch in block.branches]
+        for head in G.successors(block.split):
+            wait = _wait(G, block.split, head)
+            if head == block.join:
+                entries.append((head, wait, None))
+                continue
+            members = next(s for s in branch_sets if head in s)
+            best = self.longest(head, sorted(members, key=self.rank.__getitem__), block.join)
+            inner = None
+            if _STOP in best:
+                t, p = best[_STOP]
+                inner = (t, _cons_tuple(p))
+            entries.append((head, wait, inner))
+        return entries
+
+    def longest(
+        self, start: str, nodes: list[str], stop: str | None
+    ) -> dict[str, tuple[float, Cons]]:
         """Longest time to finish each node's visit, from ``start``, not passing ``stop``."""
-        best: dict[str, tuple[float, tuple[str, ...]]] = {start: (_days(G, start), (start,))}
-        for node in nx.topological_sort(G):
+        G = self.G
+        best: dict[str, tuple[float, Cons]] = {start: (_days(G, start), (start, None))}
+        for node in nodes:
             if node not in best or node == stop:
                 continue
             elapsed, path = best[node]
             if G.nodes[node]["split"]:
-                block = by_split[node]
-                join_time, join_path = _through_block(block, elapsed, path)
-                candidate = (join_time + _days(G, block.join), (*join_path, block.join))
+                block = self.by_split[node]
+                join_time, join_path = self._through_block(block, elapsed, path)
+                candidate = (join_time + _days(G, block.join), (block.join, join_path))
                 if block.join not in best or candidate[0] > best[block.join][0]:
                     best[block.join] = candidate
                 continue
@@ -81,30 +122,49 @@ def find_critical_path(G: nx.DiGraph, *, flow: Flow) -> CriticalPath:
                     if _STOP not in best or arrive > best[_STOP][0]:
                         best[_STOP] = (arrive, path)
                     continue
-                candidate = (elapsed + _wait(G, node, nxt) + _days(G, nxt), (*path, nxt))
+                candidate = (elapsed + _wait(G, node, nxt) + _days(G, nxt), (nxt, path))
                 if nxt not in best or candidate[0] > best[nxt][0]:
                     best[nxt] = candidate
         return best
 
-    def _through_block(
-        block: Block, elapsed: float, path: tuple[str, ...]
-    ) -> tuple[float, tuple[str, ...]]:
+    def _through_block(self, block: Block, elapsed: float, path: Cons) -> tuple[float, Cons]:
         slowest = (elapsed, path)
-        for head in G.successors(block.split):
+        for head, wait, inner in self.through[block.split]:
             if head == block.join:
-                arrive = elapsed + _wait(G, block.split, head)
+                arrive = elapsed + wait
                 if arrive > slowest[0]:
                     slowest = (arrive, path)
                 continue
-            inner = longest(head, block.join)
-            if _STOP in inner:
-                t, p = inner[_STOP]
-                total = elapsed + _wait(G, block.split, head) + t
+            if inner is not None:
+                t, p = inner
+                total = elapsed + wait + t
                 if total >= slowest[0]:
-                    slowest = (total, (*path, *p))
+                    joined = path
+                    for n in p:
+                        joined = (n, joined)
+                    slowest = (total, joined)
         return slowest
 
-    best = longest(G.graph["start"], None)
+
+@pausing_collector
+def find_critical_path(G: nx.DiGraph, *, flow: Flow) -> CriticalPath:
+    """The critical path, counting a parallel block as its slowest branch.
+
+    Defined for journeys without loops; for a journey with loops ``path`` and ``days`` are
+    None and ``note`` says why. Each parallel block's branches are solved once, innermost
+    first (no recursion, however deep the blocks nest); paths are shared linked lists, so a
+    long journey costs time linear in its size.
+    """
+    check_graph(G)
+    if not nx.is_directed_acyclic_graph(G):
+        return CriticalPath(
+            None,
+            None,
+            "the journey has loops, so no longest path exists; see the expected elapsed time "
+            "and the simulated percentiles instead",
+        )
+    solver = _Longest(G, flow)
+    best = solver.longest(G.graph["start"], solver.topo, None)
     ends = [
         (t, p)
         for node, (t, p) in best.items()
@@ -112,10 +172,13 @@ def find_critical_path(G: nx.DiGraph, *, flow: Flow) -> CriticalPath:
     ]
     if not ends:
         return CriticalPath(None, None, "no success end can be reached")
-    days, path = max(ends, key=lambda tp: (tp[0], [-G.nodes[n]["order"] for n in tp[1]]))
+    top = max(t for t, _ in ends)
+    tied = [(t, _cons_tuple(p)) for t, p in ends if t == top]
+    days, path = max(tied, key=lambda tp: (tp[0], [-G.nodes[n]["order"] for n in tp[1]]))
     return CriticalPath(tuple(path), days, None)
 
 
+@pausing_collector
 def find_expected_days(G: nx.DiGraph, *, flow: Flow) -> tuple[float | None, str | None]:
     """Expected elapsed days for the people who complete the journey (exact), with a note.
 
@@ -124,6 +187,7 @@ def find_expected_days(G: nx.DiGraph, *, flow: Flow) -> tuple[float | None, str 
     counts as its slowest branch; that is exact when each branch is a single fixed path,
     otherwise the result is None and the note points to the simulation.
     """
+    check_graph(G)
     if flow.completion_rate <= 0:
         return None, "nobody completes the journey"
     by_split = {b.split: b for b in flow.blocks}
@@ -171,8 +235,8 @@ def find_expected_days(G: nx.DiGraph, *, flow: Flow) -> tuple[float | None, str 
             terminal[end] = 1.0 if G.nodes[node]["outcome"] == "success" else 0.0
         else:
             transitions[node] = []
-            for nxt in G.successors(node):
-                p = (1 - drop) * G.edges[node, nxt]["share"]
+            for nxt, share in shares_of(G, flow, node):
+                p = (1 - drop) * share
                 wait = _wait(G, node, nxt)
                 if wait:
                     edge = ("wait", node, nxt)
@@ -204,98 +268,148 @@ class Simulation:
 
 #: The most touchpoint visits one simulation may make (runs are reduced to fit).
 MAX_SIMULATED_STEPS = 600_000
+#: A hard stop: no simulation makes more visits than this, whatever the journey.
+MAX_TOTAL_STEPS = 3 * MAX_SIMULATED_STEPS
 
 
+class _Walker:
+    """One person's walk through the journey graph, as arrays indexed by file order."""
+
+    def __init__(self, G: nx.DiGraph, flow: Flow, rng: random.Random) -> None:
+        nodes = sorted(G.nodes, key=lambda n: G.nodes[n]["order"])
+        index = {n: i for i, n in enumerate(nodes)}
+        self.nodes = nodes
+        self.start = index[G.graph["start"]]
+        self.drop = [float(G.nodes[n]["drop_off"] or 0.0) for n in nodes]
+        self.mu: list[float] = []
+        self.sigma: list[float] = []
+        self.median: list[float] = []
+        for n in nodes:
+            m = float(G.nodes[n]["median_days"] or 0.0)
+            p90 = G.nodes[n]["p90_days"]
+            self.median.append(m)
+            if m > 0 and p90 is not None and p90 > m:
+                self.mu.append(math.log(m))
+                self.sigma.append((math.log(p90) - math.log(m)) / Z90)
+            else:
+                self.mu.append(0.0)
+                self.sigma.append(0.0)
+        self.succ: list[list[int]] = []
+        self.cumulative: list[list[float]] = []
+        self.waits: list[list[float]] = []
+        for n in nodes:
+            out = sorted(G.successors(n), key=index.__getitem__)
+            self.succ.append([index[s] for s in out])
+            total = 0.0
+            cum = []
+            for s in out:
+                total += G.edges[n, s]["share"]
+                cum.append(total)
+            self.cumulative.append(cum)
+            self.waits.append([_wait(G, n, s) for s in out])
+        self.split = [bool(G.nodes[n]["split"]) for n in nodes]
+        self.success = [G.nodes[n]["outcome"] == "success" for n in nodes]
+        self.join_of = {index[b.split]: index[b.join] for b in flow.blocks}
+        self.max_steps = min(100 * max(len(nodes), 10), MAX_TOTAL_STEPS)
+        self.rng = rng
+        self.taken = 0  # visits made so far, over all walks
+
+    def walk(self) -> tuple[float, int]:
+        """Time from the start to an end; status 0 abandoned, 1 success, 2 failure.
+
+        Each frame walks from a node to its ``stop`` (a join, or -1 for an end) with its own
+        step limit; a split pushes one frame per branch, in turn, and keeps the slowest.
+        """
+        drop, sigma, mu, median = self.drop, self.sigma, self.mu, self.median
+        succ, cumulative, waits, join_of = self.succ, self.cumulative, self.waits, self.join_of
+        split, success, max_steps = self.split, self.success, self.max_steps
+        random_, gauss, exp = self.rng.random, self.rng.gauss, math.exp
+        # a frame: [node, stop, elapsed, steps, waiting split, branch number, slowest]
+        stack: list[list[Any]] = [[self.start, -1, 0.0, 0, -1, 0, 0.0]]
+        while True:
+            frame = stack[-1]
+            node, stop, t, steps = frame[0], frame[1], frame[2], frame[3]
+            status = -1
+            while True:
+                if node == stop:
+                    status = 1
+                    break
+                if steps >= max_steps:
+                    status = 0
+                    break
+                steps += 1
+                if drop[node] and random_() < drop[node]:
+                    status = 0
+                    break
+                s = sigma[node]
+                t += exp(gauss(mu[node], s)) if s else median[node]
+                out = succ[node]
+                if not out:
+                    status = 1 if success[node] else 2
+                    break
+                if split[node]:
+                    break
+                cum = cumulative[node]
+                k = bisect.bisect_left(cum, random_() * cum[-1]) if len(out) > 1 else 0
+                k = min(k, len(out) - 1)
+                t += waits[node][k]
+                node = out[k]
+            self.taken += steps - frame[3]
+            frame[0], frame[2], frame[3] = node, t, steps
+            if status < 0:  # a split: walk its first branch
+                frame[4], frame[5], frame[6] = node, 0, 0.0
+                stack.append([succ[node][0], join_of[node], 0.0, 0, -1, 0, 0.0])
+                continue
+            # the frame is finished: hand its result to the split waiting for it
+            while True:
+                stack.pop()
+                if not stack:
+                    return t, status
+                parent = stack[-1]
+                at, k = parent[4], parent[5]
+                if status != 1:
+                    t, status = parent[2], 0
+                    continue
+                parent[6] = max(parent[6], t + waits[at][k])
+                if k + 1 < len(succ[at]):
+                    parent[5] = k + 1
+                    stack.append([succ[at][k + 1], join_of[at], 0.0, 0, -1, 0, 0.0])
+                    break
+                parent[2] += parent[6]
+                parent[0] = join_of[at]
+                parent[4] = -1
+                break
+
+
+@pausing_collector
 def simulate(G: nx.DiGraph, *, flow: Flow, runs: int = 10_000, seed: int = 0) -> Simulation:
     """Simulate ``runs`` people; durations with a ``p90`` are lognormal through median and p90.
 
     Reproducible: the same graph, runs and seed give the same numbers. Percentiles are
     nearest-rank over the people who complete the journey. On very large journeys the runs
-    are reduced so that about :data:`MAX_SIMULATED_STEPS` visits are simulated; the result
-    says how many runs were made.
+    are reduced so that about :data:`MAX_SIMULATED_STEPS` visits are simulated (at least 100
+    runs), and no simulation makes more than :data:`MAX_TOTAL_STEPS` visits in all; the
+    result says how many runs were made. Parallel blocks are walked with an explicit stack,
+    so any depth of nesting works.
     """
-    rng = random.Random(seed)
-    nodes = sorted(G.nodes, key=lambda n: G.nodes[n]["order"])
-    index = {n: i for i, n in enumerate(nodes)}
-    drop = [float(G.nodes[n]["drop_off"] or 0.0) for n in nodes]
-    mu: list[float] = []
-    sigma: list[float] = []
-    median: list[float] = []
-    for n in nodes:
-        m = float(G.nodes[n]["median_days"] or 0.0)
-        p90 = G.nodes[n]["p90_days"]
-        median.append(m)
-        if m > 0 and p90 is not None and p90 > m:
-            mu.append(math.log(m))
-            sigma.append((math.log(p90) - math.log(m)) / Z90)
-        else:
-            mu.append(0.0)
-            sigma.append(0.0)
-    succ: list[list[int]] = []
-    cumulative: list[list[float]] = []
-    waits: list[list[float]] = []
-    for n in nodes:
-        out = sorted(G.successors(n), key=index.__getitem__)
-        succ.append([index[s] for s in out])
-        total = 0.0
-        cum = []
-        for s in out:
-            total += G.edges[n, s]["share"]
-            cum.append(total)
-        cumulative.append(cum)
-        waits.append([_wait(G, n, s) for s in out])
-    split = [bool(G.nodes[n]["split"]) for n in nodes]
-    success = [G.nodes[n]["outcome"] == "success" for n in nodes]
-    join_of = {index[b.split]: index[b.join] for b in flow.blocks}
+    check_graph(G)
+    walker = _Walker(G, flow, random.Random(seed))
     expected_steps = max(1.0, sum(flow.visits.values()))
     runs = max(100, min(runs, int(MAX_SIMULATED_STEPS / expected_steps)))
-    max_steps = 100 * max(len(nodes), 10)
-    random_ = rng.random
-    gauss = rng.gauss
-    exp = math.exp
-
-    def walk(node: int, stop: int) -> tuple[float, int]:
-        """Time from ``node`` to ``stop`` or an end; status 0 abandoned, 1 success, 2 failure."""
-        t = 0.0
-        for _ in range(max_steps):
-            if node == stop:
-                return t, 1
-            if drop[node] and random_() < drop[node]:
-                return t, 0
-            s = sigma[node]
-            t += exp(gauss(mu[node], s)) if s else median[node]
-            out = succ[node]
-            if not out:
-                return t, 1 if success[node] else 2
-            if split[node]:
-                join = join_of[node]
-                slowest = 0.0
-                for k, head in enumerate(out):
-                    bt, status = walk(head, join)
-                    if status != 1:
-                        return t, 0
-                    slowest = max(slowest, bt + waits[node][k])
-                t += slowest
-                node = join
-                continue
-            cum = out_cum = cumulative[node]
-            k = bisect.bisect_left(out_cum, random_() * cum[-1]) if len(out) > 1 else 0
-            k = min(k, len(out) - 1)
-            t += waits[node][k]
-            node = out[k]
-        return t, 0
-
-    start = index[G.graph["start"]]
     times = []
+    made = 0
     for _ in range(runs):
-        t, status = walk(start, -1)
+        if walker.taken >= MAX_TOTAL_STEPS:
+            break
+        made += 1
+        t, status = walker.walk()
         if status == 1:
             times.append(t)
     times.sort()
     if not times:
-        return Simulation(None, None, runs, seed, 0)
+        return Simulation(None, None, made, seed, 0)
 
     def rank(q: float) -> float:
         return times[max(0, math.ceil(q * len(times)) - 1)]
 
-    return Simulation(rank(0.5), rank(0.9), runs, seed, len(times))
+    return Simulation(rank(0.5), rank(0.9), made, seed, len(times))

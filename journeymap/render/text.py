@@ -6,17 +6,26 @@ request or wiki say the same things. Pure functions: they return strings.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import fmt
 from ..report import Portfolio, Report
+from .evidence_text import (
+    conformance_lines,
+    headline_warnings,
+    outcome_lines,
+    segment_lines,
+    trend_lines,
+)
+from .feedback_text import feedback_lines
 
 __all__ = [
+    "feedback_lines",
     "observed_lines",
     "render_json",
     "render_markdown",
+    "render_outline",
     "render_portfolio",
     "render_text",
 ]
@@ -34,7 +43,7 @@ class _Table:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return fmt.markdown_text(text)
 
 
 def _text_table(t: _Table) -> list[str]:
@@ -230,6 +239,7 @@ def observed_lines(report: Report) -> list[str]:
         f"Rows: {o.rows_read:,} read = {o.rows_used:,} used + "
         f"{o.rows_read - o.rows_used:,} rejected ({rejected})",
         f"Cases: {o.completed:,} reached an end, {o.abandoned:,} abandoned, {o.open:,} still open",
+        *outcome_lines(report),
         f"Timing convention: {o.convention}",
         f"Observed numbers replace authored ones at: {', '.join(o.replaced) or 'none'}"
         + (
@@ -263,6 +273,7 @@ def observed_lines(report: Report) -> list[str]:
         out.append("Most frequent paths:")
         for path, n in o.variants[:5]:
             out.append(f"  {fmt.plural(n, 'case')}: {_ARROW.join(path)}")
+    out += conformance_lines(o.conformance) + segment_lines(o.segments) + trend_lines(o.trend)
     out += [f"Note: {n}" for n in o.notes]
     return out
 
@@ -281,6 +292,8 @@ def _population_line(report: Report) -> str:
 def render_text(report: Report, *, top: int = 5) -> str:
     """A readable terminal summary of a report."""
     out = [_title(report), _population_line(report), ""]
+    out += [f"Warning: {w}" for w in headline_warnings(report)]
+    out += [""] if headline_warnings(report) else []
     head = _headline(report)
     width = max(len(k) for k, _ in head)
     out += [f"  {k.ljust(width)}  {v}" for k, v in head]
@@ -288,6 +301,8 @@ def render_text(report: Report, *, top: int = 5) -> str:
         out += ["", *_text_table(table)]
     if report.observed is not None:
         out += ["", "Designed vs observed"] + [f"  {line}" for line in observed_lines(report)]
+    if report.feedback is not None or report.burden is not None:
+        out += ["", "Customer feedback"] + [f"  {line}".rstrip() for line in feedback_lines(report)]
     if report.reissued_requests:
         out += ["", "Documents the government issued and asks for again"]
         for r in report.reissued_requests:
@@ -306,15 +321,17 @@ def render_text(report: Report, *, top: int = 5) -> str:
                 out.append(f"     evidence: {f.evidence}")
         if len(shown) < len(report.findings):
             out.append(
-                f"  ... {len(report.findings) - len(shown)} more: use --top, --format markdown "
-                "or --format json to see all"
+                f"  ... {len(report.findings) - len(shown)} more findings in the Markdown and "
+                "JSON reports"
             )
-    return "\n".join(out) + "\n"
+    return fmt.terminal_text("\n".join(out) + "\n")
 
 
 def render_markdown(report: Report, *, top: int = 5) -> str:
     """Markdown for a pull request, issue or wiki page."""
     out = [f"## {_md_escape(_title(report))}", "", f"*{_population_line(report)}*", ""]
+    out += [f"> **Warning:** {_md_escape(w)}" for w in headline_warnings(report)]
+    out += [""] if headline_warnings(report) else []
     out += ["| metric | value |", "|---|---|"]
     out += [f"| {k} | {_md_escape(v)} |" for k, v in _headline(report)]
     for table in _tables(report, top):
@@ -322,18 +339,20 @@ def render_markdown(report: Report, *, top: int = 5) -> str:
     if report.observed is not None:
         out += ["", "### Designed vs observed", ""]
         out += [f"- {_md_escape(line.strip())}" for line in observed_lines(report)]
+    if report.feedback is not None or report.burden is not None:
+        out += ["", "### Customer feedback", *feedback_lines(report, markdown=True)]
     if report.findings:
         out += ["", "### Findings", ""]
         for i, f in enumerate(report.findings, start=1):
             out.append(f"{i}. **{_md_escape(f.title)}** ({f.severity}, evidence: {f.evidence})  ")
             out.append(f"   {_md_escape(f.detail)}  ")
             out.append(f"   *Recommendation:* {_md_escape(f.recommendation)}")
-    return "\n".join(out) + "\n"
+    return fmt.terminal_text("\n".join(out) + "\n")
 
 
 def render_json(report: Report | Portfolio) -> str:
     """Deterministic JSON (sorted as built, 2-space indent, one trailing newline)."""
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return fmt.json_text(report.to_dict())
 
 
 def render_portfolio(portfolio: Portfolio, *, fmt_name: str = "text", top: int = 10) -> str:
@@ -410,11 +429,38 @@ def render_portfolio(portfolio: Portfolio, *, fmt_name: str = "text", top: int =
                 out += [*_md_table(table), ""]
         for r in portfolio.reports:
             out.append(render_markdown(r, top=5))
-        return "\n".join(out)
+        return fmt.terminal_text("\n".join(out))
     out = [f"Portfolio of {len(portfolio.reports)} journeys", ""]
     for table in (overview, items, pairs):
         if table.rows:
             out += [*_text_table(table), ""]
     for r in portfolio.reports:
         out += ["=" * 78, render_text(r, top=3)]
-    return "\n".join(out)
+    return fmt.terminal_text("\n".join(out))
+
+
+def render_outline(report: Report) -> str:
+    """The journey's outline: agencies, then each stage's touchpoints in telling order with
+    the median the analysis used (observed where an event log replaced it)."""
+    ctx = report.context
+    out = [f"{report.title} ({report.journey})"]
+    if report.life_experience:
+        out.append(f"Life experience: {report.life_experience}")
+    if ctx.persona_name:
+        out.append(f"Persona: {ctx.persona_name}")
+    out.append(
+        f"{fmt.plural(len(report.touchpoints), 'touchpoint')}, "
+        f"{fmt.plural(len(report.agencies), 'agency', 'agencies')}, "
+        f"{fmt.plural(len(report.stages), 'stage')}"
+    )
+    out.append("Agencies:")
+    out += [f"  {a.id}: {a.name}" + (f" [{a.level}]" if a.level else "") for a in report.agencies]
+    names = {s.id: s.name for s in report.stages}
+    for stage_id in [*names, None]:
+        members = [t for t in report.in_order() if t.stage == stage_id]
+        if members:
+            out.append(f"Stage: {names[stage_id]}" if stage_id else "No stage:")
+        for t in members:
+            median = f", {fmt.days(t.median_days)}" if t.median_days is not None else ""
+            out.append(f"  {t.touchpoint} [{t.agency}] {t.name}{median}")
+    return fmt.terminal_text("\n".join(out) + "\n")

@@ -1,0 +1,90 @@
+"""What an event log adds to the designed-vs-observed summary: headline warnings, suggested
+mappings, cohort completion against the designed one, waits, conformance, segments, trend.
+
+:func:`observed_extras` returns the keyword arguments of
+:class:`~journeymap.report.ObservedSummary` that come from these analyses; the report's types
+mirror the :mod:`journeymap.observed` ones field for field (renderers never see the latter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any
+
+from ..graph import build_graph
+from ..models import Journey
+from ..report import (
+    ConformanceSummary,
+    PeriodRow,
+    SegmentRow,
+    SegmentsSummary,
+    TrendSummary,
+)
+from .flow import find_flow
+
+if TYPE_CHECKING:
+    from ..observed import ObservedLog
+
+__all__ = ["FAR_COMPLETION", "observed_extras"]
+
+#: Observed completion this far (in share points) from the designed one is a headline warning.
+FAR_COMPLETION = 0.25
+
+
+def _copy(cls: Any, value: Any) -> Any:
+    return cls(**{f.name: getattr(value, f.name) for f in fields(value)})
+
+
+def _warnings(journey: Journey, log: ObservedLog, designed: float) -> list[str]:
+    out = list(log.warnings)
+    observed = log.completion
+    if observed is not None and log.completed and abs(observed - designed) >= FAR_COMPLETION:
+        out.append(
+            f"observed completion {observed:.0%} is far from the designed {designed:.0%} "
+            f"(of {log.cohort_closed:,} cases that had time to finish): check the mapping of "
+            "activities and which touchpoints count as an end before relying on it"
+        )
+    names = {t.id: t.name for t in journey.touchpoints}
+    out += [
+        f"unmapped activity {activity!r} may be {tp} ({names[tp]}): add it to the events map"
+        for activity, tp in log.suggestions
+    ]
+    return out
+
+
+def observed_extras(journey: Journey, log: ObservedLog) -> dict[str, Any]:
+    """The ObservedSummary fields from the conformance, segments, trend and warnings."""
+    designed = find_flow(build_graph(journey)).completion_rate
+    return {
+        "cases_seen": log.cases_seen,
+        "cases_rejected": dict(log.cases_rejected),
+        "completion": log.completion,
+        "cohort_cases": log.cohort_cases,
+        "cohort_horizon_days": log.cohort_horizon_days,
+        "designed_completion": designed,
+        "ends_used": log.ends_used,
+        "warnings": tuple(_warnings(journey, log, designed)),
+        "suggestions": log.suggestions,
+        "waits": tuple(
+            (t.source, t.target, t.wait_median_days, t.wait_n)
+            for t in log.transitions
+            if t.wait_median_days is not None
+        ),
+        "conformance": _copy(ConformanceSummary, log.conformance) if log.conformance else None,
+        "segments": SegmentsSummary(
+            column=log.segments.column,
+            segments=tuple(_copy(SegmentRow, s) for s in log.segments.segments),
+            findings=log.segments.findings,
+            hidden_segments=log.segments.hidden_segments,
+            hidden_cases=log.segments.hidden_cases,
+        )
+        if log.segments
+        else None,
+        "trend": TrendSummary(
+            every=log.trend.every,
+            periods=tuple(_copy(PeriodRow, p) for p in log.trend.periods),
+            findings=log.trend.findings,
+        )
+        if log.trend
+        else None,
+    }

@@ -1,0 +1,469 @@
+"""From files to a Report: the library functions every command is a thin call into.
+
+A command line user and a Python user get the same result from the same call::
+
+    journeymap analyze j.yaml --events log.csv --min-cell 5
+    analyze_file("j.yaml", events=EventOptions(paths=("log.csv",), min_cell=5))
+
+:func:`resolve_events` merges a journey's ``events:`` block with explicit overrides into one
+:class:`EventRequest`; :func:`observe` reads that log; :func:`analyze_file` loads, observes and
+analyses; :func:`analyze_paths` does it for several files and directories (with the portfolio).
+
+Event-log paths written in a journey file are resolved against the journey's folder and must
+stay inside it (after following symbolic links): a journey shared by someone else must not be
+able to make journeymap read, and quote from, any file the user can read. A log elsewhere is
+used only when the caller names it explicitly (``EventOptions.paths``).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .exceptions import EventLogError, FeedbackError, JourneymapTypeError, UsageError
+from .models import Journey
+from .observed import ColumnMap
+
+if TYPE_CHECKING:
+    from .feedback_types import ObservedFeedback
+    from .observed import ObservedLog
+    from .report import Portfolio, Report
+
+__all__ = [
+    "EventOptions",
+    "EventRequest",
+    "FeedbackOptions",
+    "FeedbackRequest",
+    "analyze_file",
+    "analyze_paths",
+    "observe",
+    "observe_feedback",
+    "resolve_events",
+    "resolve_feedback",
+]
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class EventOptions:
+    """How to measure a journey with an event log; every field overrides the ``events:`` block.
+
+    ``paths``: log files or globs, taken as given (empty: the block's ``path``, relative to the
+    journey's folder). ``activity_map`` is merged over the block's ``map``; each column given in
+    ``columns`` replaces the block's. ``use_journey_block=False`` ignores the block entirely
+    (then no log is read unless ``paths`` is given). ``strict``: the first bad row raises.
+    ``ends``: touchpoint ids that count as reaching an end (replaces the block's ``ends``).
+    ``by``: a case attribute column to segment by; ``every``: ``"month"``, ``"quarter"`` or
+    ``"year"`` for the trend over time.
+    """
+
+    paths: tuple[str, ...] = ()
+    activity_map: Mapping[str, str] = field(default_factory=dict)
+    columns: ColumnMap = field(default_factory=ColumnMap)
+    since: datetime | None = None
+    until: datetime | None = None
+    cutoff_days: float = 30.0
+    min_cell: int = 1
+    timezone: str | None = None
+    use_journey_block: bool = True
+    strict: bool = False
+    ends: tuple[str, ...] = ()
+    by: str | None = None
+    every: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.paths, str | os.PathLike):
+            msg = f"paths must be a sequence of paths, not one string ({str(self.paths)!r})"
+            raise JourneymapTypeError(msg)
+        object.__setattr__(self, "paths", tuple(os.fspath(p) for p in self.paths))
+        ends: object = self.ends
+        if isinstance(ends, str):
+            msg = f"ends must be a sequence of touchpoint ids, not one string ({ends!r})"
+            raise JourneymapTypeError(msg)
+        object.__setattr__(self, "ends", tuple(self.ends))
+        if not isinstance(self.min_cell, int) or self.min_cell < 1:
+            msg = f"min_cell must be a whole number of cases >= 1, not {self.min_cell!r}"
+            raise UsageError(msg, parameter="min_cell")
+        cutoff = self.cutoff_days
+        if not isinstance(cutoff, int | float) or not 0 <= cutoff <= 36_500:
+            msg = f"cutoff_days must be a number of days from 0 to 36500, not {cutoff!r}"
+            raise UsageError(msg, parameter="cutoff_days")
+
+
+@dataclass(frozen=True)
+class EventRequest:
+    """A fully resolved event-log request: exactly what :func:`observe` reads."""
+
+    paths: tuple[str, ...]
+    columns: ColumnMap
+    activity_map: dict[str, str]
+    since: datetime | None
+    until: datetime | None
+    cutoff_days: float
+    min_cell: int
+    timezone: str
+    strict: bool = False
+    ends: tuple[str, ...] = ()
+    by: str | None = None
+    every: str | None = None
+
+
+def _require_journey(journey: object) -> None:
+    if not isinstance(journey, Journey):
+        msg = f"journey must be a Journey (from load_journey), not {type(journey).__name__}"
+        raise JourneymapTypeError(msg)
+
+
+def _inside(path: str, folder: Path) -> bool:
+    real = Path(os.path.realpath(path))
+    return real == folder or folder in real.parents
+
+
+def _expand(path: str) -> list[str]:
+    """A path that exists is taken literally (even ``log[1].csv``); else it is a glob."""
+    if os.path.exists(path):
+        return [path]
+    return sorted(glob.glob(path)) if glob.has_magic(path) else []
+
+
+def _missing(written: str) -> UsageError:
+    msg = f"event log {written!r}: no such file (or no file matches the pattern)"
+    return UsageError(msg, parameter="paths")
+
+
+def _block_paths(journey: Journey, journey_path: str | os.PathLike[str] | None) -> list[str]:
+    spec = journey.events
+    if spec is None or not spec.path:
+        return []
+    base = Path(journey_path).parent if journey_path is not None else Path.cwd()
+    folder = Path(os.path.realpath(base))
+    out: list[str] = []
+    for written in spec.path:
+        joined = str(base / written)
+        found = _expand(joined)
+        for path in found or [joined]:
+            if not _inside(path, folder):
+                msg = (
+                    f"events.path {written!r} points outside the journey's folder "
+                    f"({folder}); a log elsewhere is read only when given explicitly, "
+                    "not from the journey file"
+                )
+                raise EventLogError(msg)
+            if not found:
+                raise _missing(written)
+            out.append(path)
+    return out
+
+
+def resolve_events(
+    journey: Journey,
+    *,
+    journey_path: str | os.PathLike[str] | None = None,
+    options: EventOptions | None = None,
+) -> EventRequest | None:
+    """Merge the journey's ``events:`` block with ``options``; None when there is no log.
+
+    Raises
+    ------
+    EventLogError
+        If the block names a log outside the journey's folder.
+    """
+    _require_journey(journey)
+    opts = options or EventOptions()
+    spec = journey.events if opts.use_journey_block else None
+    paths: list[str] = []
+    for written in opts.paths:
+        found = _expand(written)
+        if not found:
+            raise _missing(written)
+        paths += found
+    if not paths and spec is not None:
+        paths = _block_paths(journey, journey_path)
+    if not paths:
+        return None
+    base = spec.columns if spec else None
+    given = opts.columns
+    columns = ColumnMap(
+        case=given.case or (base.case if base else None),
+        activity=given.activity or (base.activity if base else None),
+        timestamp=given.timestamp or (base.timestamp if base else None),
+        lifecycle=given.lifecycle or (base.lifecycle if base else None),
+    )
+    mapping = {**(dict(spec.map) if spec else {}), **dict(opts.activity_map)}
+    timezone = opts.timezone or (spec.timezone if spec and spec.timezone else None) or "UTC"
+    return EventRequest(
+        paths=tuple(paths),
+        columns=columns,
+        activity_map=mapping,
+        since=opts.since,
+        until=opts.until,
+        cutoff_days=float(opts.cutoff_days),
+        min_cell=opts.min_cell,
+        timezone=timezone,
+        strict=opts.strict,
+        ends=opts.ends or (tuple(spec.ends) if spec and spec.ends else ()),
+        by=opts.by,
+        every=opts.every,
+    )
+
+
+def observe(
+    journey: Journey,
+    *,
+    journey_path: str | os.PathLike[str] | None = None,
+    options: EventOptions | None = None,
+    progress: Progress | None = None,
+) -> ObservedLog | None:
+    """Read the journey's event log (its ``events:`` block plus ``options``), or None."""
+    request = resolve_events(journey, journey_path=journey_path, options=options)
+    if request is None:
+        return None
+    from .events import read_event_log
+
+    return read_event_log(
+        list(request.paths),
+        journey=journey,
+        columns=request.columns,
+        activity_map=request.activity_map,
+        since=request.since,
+        until=request.until,
+        cutoff_days=request.cutoff_days,
+        min_cell=request.min_cell,
+        timezone=request.timezone,
+        progress=progress,
+        strict=request.strict,
+        ends=request.ends or None,
+        by=request.by,
+        every=request.every,
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackOptions:
+    """How to join A-11 customer feedback; every field overrides the ``feedback:`` block.
+
+    ``paths``: response files or globs, taken as given (empty: the block's ``path``, relative
+    to the journey's folder). ``mapping`` is merged over the block's ``map``. ``min_cell``
+    None: the block's, else 10. ``use_journey_block=False`` ignores the block entirely.
+    """
+
+    paths: tuple[str, ...] = ()
+    instrument: str | None = None
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    touchpoint_column: str | None = None
+    submitted_column: str | None = None
+    every: str | None = None
+    by: str | None = None
+    min_cell: int | None = None
+    use_journey_block: bool = True
+
+    def __post_init__(self) -> None:
+        if isinstance(self.paths, str | os.PathLike):
+            msg = f"paths must be a sequence of paths, not one string ({str(self.paths)!r})"
+            raise JourneymapTypeError(msg)
+        object.__setattr__(self, "paths", tuple(os.fspath(p) for p in self.paths))
+        cell = self.min_cell
+        if cell is not None and (isinstance(cell, bool) or not isinstance(cell, int) or cell < 1):
+            msg = f"min_cell must be a whole number of responses >= 1, not {cell!r}"
+            raise UsageError(msg, parameter="min_cell")
+
+
+@dataclass(frozen=True)
+class FeedbackRequest:
+    """A fully resolved feedback request: exactly what :func:`observe_feedback` reads."""
+
+    paths: tuple[str, ...]
+    instrument: str | None
+    mapping: dict[str, str]
+    touchpoint_column: str | None
+    submitted_column: str | None
+    every: str | None
+    by: str | None
+    min_cell: int
+
+
+def _feedback_paths(journey: Journey, journey_path: str | os.PathLike[str] | None) -> list[str]:
+    """The block's paths, resolved against the journey's folder and kept inside it."""
+    spec = journey.feedback
+    if spec is None or not spec.path:
+        return []
+    base = Path(journey_path).parent if journey_path is not None else Path.cwd()
+    folder = Path(os.path.realpath(base))
+    out: list[str] = []
+    for written in spec.path:
+        joined = str(base / written)
+        found = _expand(joined)
+        for path in found or [joined]:
+            if not _inside(path, folder):
+                msg = (
+                    f"feedback.path {written!r} points outside the journey's folder "
+                    f"({folder}); a file elsewhere is read only when given explicitly, "
+                    "not from the journey file"
+                )
+                raise FeedbackError(msg)
+            if not found:
+                msg = f"feedback file {written!r}: no such file (or no file matches the pattern)"
+                raise UsageError(msg, parameter="feedback")
+            out.append(path)
+    return out
+
+
+def resolve_feedback(
+    journey: Journey,
+    *,
+    journey_path: str | os.PathLike[str] | None = None,
+    options: FeedbackOptions | None = None,
+) -> FeedbackRequest | None:
+    """Merge the journey's ``feedback:`` block with ``options``; None when there is no file."""
+    _require_journey(journey)
+    opts = options or FeedbackOptions()
+    spec = journey.feedback if opts.use_journey_block else None
+    paths: list[str] = []
+    for written in opts.paths:
+        found = _expand(written)
+        if not found:
+            msg = f"feedback file {written!r}: no such file (or no file matches the pattern)"
+            raise UsageError(msg, parameter="feedback")
+        paths += found
+    if not paths and spec is not None:
+        paths = _feedback_paths(journey, journey_path)
+    if not paths:
+        return None
+    return FeedbackRequest(
+        paths=tuple(paths),
+        instrument=opts.instrument or (spec.instrument if spec else None),
+        mapping={**(dict(spec.map) if spec else {}), **dict(opts.mapping)},
+        touchpoint_column=opts.touchpoint_column or (spec.columns.touchpoint if spec else None),
+        submitted_column=opts.submitted_column or (spec.columns.submitted if spec else None),
+        every=opts.every or (spec.every if spec else None),
+        by=opts.by or (spec.by if spec else None),
+        min_cell=opts.min_cell or (spec.min_cell if spec and spec.min_cell else None) or 10,
+    )
+
+
+def observe_feedback(
+    journey: Journey,
+    *,
+    journey_path: str | os.PathLike[str] | None = None,
+    options: FeedbackOptions | None = None,
+    progress: Progress | None = None,
+) -> ObservedFeedback | None:
+    """Read the journey's customer feedback (its ``feedback:`` block plus ``options``)."""
+    request = resolve_feedback(journey, journey_path=journey_path, options=options)
+    if request is None:
+        return None
+    from .feedback import read_feedback
+
+    return read_feedback(
+        list(request.paths),
+        journey=journey,
+        instrument=request.instrument,
+        touchpoint_column=request.touchpoint_column,
+        submitted_column=request.submitted_column,
+        mapping=request.mapping,
+        every=request.every,
+        by=request.by,
+        min_cell=request.min_cell,
+        progress=progress,
+    )
+
+
+def _check_population(population: int | None) -> None:
+    if population is None:
+        return
+    if isinstance(population, bool) or not isinstance(population, int):
+        msg = f"population must be a whole number of people, not {population!r}"
+        raise JourneymapTypeError(msg)
+    if not 1 <= population <= 10**10:
+        msg = f"population must be from 1 to 10,000,000,000 people, not {population}"
+        raise UsageError(msg, parameter="population")
+
+
+def analyze_file(
+    path: str | os.PathLike[str],
+    *,
+    population: int | None = None,
+    seed: int = 0,
+    runs: int = 10_000,
+    top: int = 5,
+    events: EventOptions | None = None,
+    progress: Progress | None = None,
+    feedback: FeedbackOptions | None = None,
+) -> Report:
+    """Load a journey file, measure it with its event log (if any) and analyse it.
+
+    ``events=None`` uses the journey's ``events:`` block as written; pass
+    ``EventOptions(use_journey_block=False)`` to analyse the authored numbers only.
+    """
+    from .analysis import analyze
+    from .loading import load_journey
+
+    _check_population(population)
+    journey = load_journey(path)
+    observed = observe(journey, journey_path=path, options=events, progress=progress)
+    voice = observe_feedback(journey, journey_path=path, options=feedback, progress=progress)
+    return analyze(
+        journey,
+        population=population,
+        seed=seed,
+        runs=runs,
+        top=top,
+        observed=observed,
+        feedback=voice,
+    )
+
+
+def analyze_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    population: int | None = None,
+    seed: int = 0,
+    runs: int = 10_000,
+    top: int = 5,
+    events: EventOptions | None = None,
+    progress: Progress | None = None,
+    feedback: FeedbackOptions | None = None,
+) -> Report | Portfolio:
+    """Analyse journey files and directories: one file gives its Report, several files or a
+    directory give the :class:`~journeymap.report.Portfolio` (with every Report in it).
+
+    Raises
+    ------
+    UsageError
+        If a path does not exist or no journey file is found.
+    """
+    from .analysis import analyze
+    from .analysis.portfolio import build_portfolio
+    from .loading import find_journey_files, load_journey
+
+    if isinstance(paths, str | os.PathLike):
+        msg = f"paths must be a sequence of paths, not one string ({os.fspath(paths)!r})"
+        raise JourneymapTypeError(msg)
+    _check_population(population)
+    files = list(find_journey_files(paths))
+    if not files:
+        shown = ", ".join(os.fspath(p) for p in paths)
+        msg = f"no journey files (*.yaml, *.yml) found in {shown}"
+        raise UsageError(msg)
+    journeys = [load_journey(f) for f in files]
+    reports = [
+        analyze(
+            j,
+            population=population,
+            seed=seed,
+            runs=runs,
+            top=top,
+            observed=observe(j, journey_path=f, options=events, progress=progress),
+            feedback=observe_feedback(j, journey_path=f, options=feedback, progress=progress),
+        )
+        for f, j in zip(files, journeys, strict=True)
+    ]
+    if len(reports) == 1 and not any(Path(p).is_dir() for p in paths):
+        return reports[0]
+    return build_portfolio(journeys, reports)

@@ -1,0 +1,95 @@
+"""The legend under the lanes: the heat scale, the special boxes and the key to the arrows."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from ..labels import label_lines, label_text
+from ..theme import Theme
+from .nodes import record
+
+__all__ = ["KEY_LINES", "LEGEND_COLUMNS", "legend"]
+
+#: How many columns the legend takes (title, five heat steps, two boxes, the key).
+LEGEND_COLUMNS = 9
+
+#: The key to the arrows, as the legend says it.
+KEY_LINES = (
+    "Blue thick arrow: handoff between agencies (people crossing, wait)",
+    "Dashed purple arrow: a return to an earlier step (loop)",
+    "Percent on an arrow: share of people taking that alternative",
+    "Double arrowhead: parallel branches, all must be done",
+    "Double border: the journey ends here",
+)
+
+
+def legend(th: Theme, columns: list[list[str]], p: str, direction: str) -> Any:
+    """The ``cluster_legend`` subgraph; its nodes are added to ``columns`` (one a column)."""
+    import graphviz
+
+    sub = graphviz.Digraph(name="cluster_legend")
+    sub.attr(
+        id=f"{p}legend",
+        label="",
+        style="rounded",
+        color=th.lane_border,
+        _attributes={"class": "legend"},
+    )
+    title = f"{p}legend-title"
+    sub.node(
+        title,
+        label=label_lines(
+            ["Legend", "fill: share of the", "expected time"], kind="plain", width=None
+        ),
+        shape="plaintext",
+        style="",
+        fontsize=f"{th.fontsize:g}",
+    )
+    columns[0].append(title)
+    swatches = len(th.heat_fill)
+    for i in range(swatches):
+        name = f"{p}legend-heat-{i}"
+        sub.node(
+            name,
+            label=record([label_text(th.heat_label(i), kind="record")], direction),
+            fillcolor=th.heat_fill[i],
+            fontcolor=th.heat_text[i],
+            id=name,
+            _attributes={"class": f"legend-heat heat-{i}"},
+        )
+        columns[1 + i].append(name)
+    extras = [
+        ("legend-none", "no duration given", {"style": "rounded,filled,dashed"}),
+        (
+            "legend-top",
+            "#1 bottleneck (thick border)",
+            {"penwidth": f"{th.top_penwidth:g}", "color": th.top_border},
+        ),
+    ]
+    for i, (key, text, attrs) in enumerate(extras):
+        name = f"{p}{key}"
+        sub.node(
+            name,
+            label=record([label_text(text, kind="record", width=16)], direction),
+            fillcolor=th.no_data_fill,
+            id=name,
+            _attributes={"class": key},
+            **attrs,
+        )
+        columns[1 + swatches + i].append(name)
+    key = f"{p}legend-key"
+    sub.node(
+        key,
+        label=label_lines(list(KEY_LINES), kind="plain", width=None, justify="left"),
+        shape="plaintext",
+        style="",
+        fontsize=f"{th.edge_fontsize:g}",
+        _attributes={"class": "legend-key"},
+    )
+    columns[1 + swatches + len(extras)].append(key)
+    chain = [title, *(f"{p}legend-heat-{i}" for i in range(swatches))]
+    chain += [f"{p}{k}" for k, _, _ in extras] + [key]
+    for a, b in itertools.pairwise(chain):
+        sub.edge(a, b, style="invis")
+    return sub

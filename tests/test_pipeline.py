@@ -1,0 +1,133 @@
+"""The library functions behind the commands: what the CLI does, Python can do the same way."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, tiny_journey_text
+
+from journeymap import load_journey
+from journeymap.cli import cli
+from journeymap.exceptions import EventLogError, JourneymapTypeError, UsageError
+from journeymap.observed import ColumnMap
+from journeymap.pipeline import (
+    EventOptions,
+    analyze_file,
+    analyze_paths,
+    resolve_events,
+)
+from journeymap.render.text import render_json
+from journeymap.report import Portfolio, Report
+
+EXAMPLES = ROOT / "examples" / "life_events"
+LOG = EXAMPLES / "data" / "disaster-recovery-events.csv"
+
+
+@pytest.fixture
+def measured(tmp_path: Path) -> Path:
+    """The disaster journey with an events: block naming its log (copied beside it)."""
+    (tmp_path / "data").mkdir()
+    shutil.copy(LOG, tmp_path / "data" / LOG.name)
+    text = (EXAMPLES / "disaster-recovery.yaml").read_text(encoding="utf-8")
+    block = (
+        "events:\n"
+        f"  path: data/{LOG.name}\n"
+        "  columns: {case: case_id, activity: activity}\n"
+        "  timezone: America/Chicago\n"
+    )
+    path = tmp_path / "disaster.yaml"
+    path.write_text(text.rstrip() + "\n" + block, encoding="utf-8")
+    return path
+
+
+def test_block_and_overrides_merge(measured: Path) -> None:
+    journey = load_journey(measured)
+    request = resolve_events(journey, journey_path=measured)
+    assert request is not None
+    assert request.paths == (str(measured.parent / "data" / LOG.name),)
+    assert request.columns == ColumnMap(case="case_id", activity="activity")
+    assert request.timezone == "America/Chicago"
+    assert (request.cutoff_days, request.min_cell) == (30.0, 1)
+    elsewhere = measured.parent / "elsewhere[1].csv"
+    elsewhere.write_text("case_id,activity,timestamp\n")
+    other = resolve_events(
+        journey,
+        journey_path=measured,
+        options=EventOptions(
+            paths=(str(elsewhere),),
+            columns=ColumnMap(case="id"),
+            activity_map={"Call": "D1"},
+            timezone="UTC",
+            min_cell=5,
+        ),
+    )
+    assert other is not None
+    assert other.paths == (str(elsewhere),)
+    assert other.columns == ColumnMap(case="id", activity="activity")
+    assert other.activity_map == {"Call": "D1"}
+    assert (other.timezone, other.min_cell) == ("UTC", 5)
+    assert resolve_events(journey, options=EventOptions(use_journey_block=False)) is None
+    with pytest.raises(UsageError) as info:
+        resolve_events(journey, options=EventOptions(paths=("nothing-*.csv",)))
+    assert str(info.value) == (
+        "event log 'nothing-*.csv': no such file (or no file matches the pattern)"
+    )
+    result = CliRunner().invoke(cli, ["analyze", str(measured), "--events", "nothing-*.csv"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--events': event log 'nothing-*.csv'" in result.output
+
+
+def test_analyze_file_equals_the_command(measured: Path) -> None:
+    report = analyze_file(measured, events=EventOptions(min_cell=3))
+    assert report.observed is not None
+    assert report.observed.min_cell == 3
+    result = CliRunner().invoke(
+        cli, ["analyze", str(measured), "--format", "json", "--min-cell", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == render_json(report)
+    authored = analyze_file(measured, events=EventOptions(use_journey_block=False))
+    assert authored.observed is None
+    plain = CliRunner().invoke(cli, ["analyze", str(measured), "--format", "json", "--no-events"])
+    assert json.loads(plain.output) == json.loads(render_json(authored))
+
+
+def test_events_block_may_not_leave_the_journey_folder(tmp_path: Path) -> None:
+    secret = tmp_path / "secret" / "token.txt"
+    secret.parent.mkdir()
+    secret.write_text("ghp_SECRETTOKEN123\n")
+    folder = tmp_path / "journeys"
+    folder.mkdir()
+    (folder / "inner.csv").symlink_to(secret)
+    for written in ("../secret/token.txt", str(secret), "inner.csv", "../secret/*.txt"):
+        path = folder / "j.yaml"
+        path.write_text(tiny_journey_text() + f"events:\n  path: {written!r}\n")
+        with pytest.raises(EventLogError) as info:
+            analyze_file(path)
+        assert "points outside the journey's folder" in str(info.value)
+        assert "ghp_" not in str(info.value)
+        result = CliRunner().invoke(cli, ["analyze", str(path)])
+        assert result.exit_code == 1
+        assert "ghp_" not in result.output
+
+
+def test_paths_and_population_contracts(tmp_path: Path) -> None:
+    path = tmp_path / "j.yaml"
+    path.write_text(tiny_journey_text())
+    with pytest.raises(JourneymapTypeError, match="not one string"):
+        analyze_paths(str(path))  # type: ignore[arg-type]
+    with pytest.raises(JourneymapTypeError, match="not one string"):
+        EventOptions(paths="log.csv")  # type: ignore[arg-type]
+    with pytest.raises(UsageError) as info:
+        analyze_file(path, population=0)
+    assert info.value.parameter == "population"
+    with pytest.raises(UsageError, match="min_cell must be"):
+        EventOptions(min_cell=0)
+    with pytest.raises(JourneymapTypeError, match="journey must be a Journey"):
+        resolve_events("j.yaml")  # type: ignore[arg-type]
+    assert isinstance(analyze_paths([path]), Report)
+    assert isinstance(analyze_paths([tmp_path]), Portfolio)
