@@ -7,13 +7,13 @@ STAMP  := $(VENV)/.installed
 OUT    ?= build/demo
 EXAMPLE ?= examples/life_events/transition-to-civilian-life.yaml
 
-.PHONY: demo test lint typecheck unit schema venv clean bench gallery sysdeps
+.PHONY: demo test lint typecheck unit schema venv clean bench gallery sysdeps lsp
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "journeymap needs Python >= 3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,events,wasm]'
+	$(PY) -m pip install --quiet -e '.[dev,events,wasm,spark]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -53,7 +53,18 @@ unit: $(STAMP)
 	$(PY) -W error -c 'import journeymap'
 	$(BIN)/pytest -q
 
-test: sysdeps lint unit
+# yaml-language-server for tests/test_editor.py (the version pinned there), installed once
+LSP_VERSION := $(shell sed -n 's/^LSP_VERSION = "\(.*\)"/\1/p' tests/test_editor.py)
+LSP_STAMP   := build/lsp/.installed-$(LSP_VERSION)
+
+$(LSP_STAMP):
+	npm install --prefix build/lsp --no-audit --no-fund --save-exact --loglevel=error \
+	  yaml-language-server@$(LSP_VERSION)
+	@touch $(LSP_STAMP)
+
+lsp: $(LSP_STAMP)
+
+test: sysdeps lint lsp unit
 
 schema: $(STAMP)
 	$(BIN)/journeymap schema > schemas/journey.schema.json
@@ -63,7 +74,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/analyze.py
 	$(PY) benchmarks/render_map.py
 	$(PY) -m pip install --quiet pm4py pyarrow
-	$(PY) benchmarks/event_logs.py
+	$(PY) benchmarks/event_logs.py --spark
 
 gallery: $(STAMP)
 	@mkdir -p docs/gallery

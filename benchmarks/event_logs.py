@@ -1,11 +1,17 @@
-"""Benchmark: journeymap's event-log engine (DuckDB) against PM4Py, in one run.
+"""Benchmark: whole processes, in one run: `journeymap analyze --events` against PM4Py and
+against the floor (a plain DuckDB window query), and DuckDB against Spark.
 
 For each size (default 10^5, 10^6, 10^7 events) a synthetic log of the disaster-recovery
 journey is generated once (benchmarks/generate_event_log.py, cached in build/bench/), then each
 side runs in its own child process so that its peak memory is its own:
 
-- journeymap: ``read_event_log`` (per-touchpoint arrivals, durations, drop-off with censoring,
-  transitions with median/p90 times, case durations, variants, rework, reconciliation);
+- journeymap: the whole ``journeymap analyze JOURNEY --events LOG --format json`` process,
+  imports included (arrivals, durations, drop-off with censoring, transitions with median/p90
+  times, case durations, variants, rework, conformance, the reconciliation);
+- floor: a Python process that imports DuckDB and runs the plain window query (lag over the
+  case ordered by time, grouped by activity pair, count and median): the machine's limit for
+  any per-case analysis;
+- spark (``--spark``): the same journeymap command with ``--log-engine spark`` (local mode);
 - PM4Py: ``format_dataframe``, ``discover_performance_dfg``, ``discover_handover_of_work_network``
   and ``get_all_case_durations`` on the Parquet file read with pandas.
 
@@ -13,7 +19,7 @@ On the smallest log it checks that transition counts, median transition times an
 durations agree. PM4Py is AGPL: it is only a benchmark peer here, never a dependency.
 
     python benchmarks/event_logs.py [--sizes 100000,1000000,10000000] [--skip-pm4py]
-                                    [--repeat 5] [--evidence]
+                                    [--repeat 5] [--evidence] [--spark]
 
 ``--evidence`` adds a journeymap row with segments (``by="org:resource"``) and a quarterly
 trend (``every="quarter"``), which cost time only when asked for.
@@ -26,9 +32,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +66,33 @@ print(json.dumps({
 }))
 """
 
+CLI = """
+import json, resource, sys
+from journeymap.cli import main
+sys.argv = ["journeymap", "analyze", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as stop:
+    if stop.code:
+        raise
+print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+FLOOR = """
+import json, resource, sys
+import duckdb
+con = duckdb.connect(config={"memory_limit": "1GB"})
+con.execute("SET enable_progress_bar = false")
+con.execute(
+    'SELECT a, b, count(*), median(gap) FROM (SELECT "concept:name" AS b, '
+    'lag("concept:name") OVER w AS a, epoch("time:timestamp") - '
+    'epoch(lag("time:timestamp") OVER w) AS gap FROM read_parquet($p) '
+    'WINDOW w AS (PARTITION BY "case:concept:name" ORDER BY "time:timestamp")) GROUP BY a, b',
+    {"p": sys.argv[1]},
+).fetchall()
+print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
 PM4PY = """
 import json, resource, sys, time, warnings
 warnings.filterwarnings("ignore")
@@ -83,13 +119,27 @@ print(json.dumps(out))
 """
 
 
+#: Spark in local mode runs in the driver's JVM: give it room for exact percentiles at 10^7.
+SPARK_ENV = {"PYSPARK_SUBMIT_ARGS": "--driver-memory 4g pyspark-shell"}
+
+
 def run(code: str, *args: str) -> dict[str, object]:
+    """Run ``code`` in a fresh process; its whole wall time (imports included) is measured."""
+    start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **SPARK_ENV} if "spark" in args else None,
     )
+    elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-2000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    out: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["inner_seconds"] = out.get("seconds")
+    out["seconds"] = elapsed
+    return out
 
 
 def run_many(times: int, code: str, *args: str) -> dict[str, object]:
@@ -133,6 +183,11 @@ def check(ours: dict[str, object], theirs: dict[str, object]) -> list[str]:
     return problems
 
 
+def cli_args(path: Path, *extra: str) -> list[str]:
+    out = Path(tempfile.gettempdir()) / "journeymap-bench.json"
+    return [str(JOURNEY), "--events", str(path), "--format", "json", "-o", str(out), *extra]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000,10000000")
@@ -143,44 +198,53 @@ def main() -> None:
         action="store_true",
         help="also time journeymap with segments (by org:resource) and a quarterly trend",
     )
+    parser.add_argument("--spark", action="store_true", help="also time --log-engine spark")
+    parser.add_argument("--spark-master", default="local[2]")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    rows = []
+    rows: list[tuple[int, str, dict[str, object]]] = []
     for i, size in enumerate(sizes):
         path = ensure_log(size)
-        ours = run_many(args.repeat, JOURNEYMAP, str(path), str(JOURNEY))
-        theirs = (
-            None
-            if args.skip_pm4py
-            else run_many(args.repeat, PM4PY, str(path), *(["check"] if i == 0 else []))
-        )
-        if i == 0 and theirs is not None:
-            problems = check(ours, theirs)
+        if i == 0 and not args.skip_pm4py:
+            problems = check(
+                run(JOURNEYMAP, str(path), str(JOURNEY)), run(PM4PY, str(path), "check")
+            )
             print(
                 f"agreement on {size:,} events: "
                 + ("exact" if not problems else "; ".join(problems))
             )
-        rows.append((size, ours, theirs))
+        rows.append((size, "journeymap", run_many(args.repeat, CLI, *cli_args(path))))
+        rows.append((size, "floor", run_many(args.repeat, FLOOR, str(path))))
+        if not args.skip_pm4py:
+            rows.append((size, "pm4py", run_many(args.repeat, PM4PY, str(path))))
         if args.evidence:
-            asked = json.dumps({"by": "org:resource", "every": "quarter"})
-            rows.append(
-                (size, run_many(args.repeat, JOURNEYMAP, str(path), str(JOURNEY), asked), None)
-            )
+            extra = ("--by", "org:resource", "--every", "quarter")
+            rows.append((size, "jm+evidence", run_many(args.repeat, CLI, *cli_args(path, *extra))))
+        if args.spark:
+            extra = ("--log-engine", "spark", "--spark-master", args.spark_master)
+            rows.append((size, "jm spark", run_many(args.repeat, CLI, *cli_args(path, *extra))))
+        print(f"  {size:,} done ({time.strftime('%H:%M:%S')}, load {os.getloadavg()[0]:.1f})")
     print(
-        f"{'events':>12} {'side':<10} {'seconds':>8} {'events/s':>12} {'peak MB':>8} {'ratio':>7}"
+        f"{'events':>12} {'side':<12} {'seconds':>8} {'events/s':>12} {'peak MB':>8} "
+        f"{'vs journeymap':>14}"
     )
-    for size, ours, theirs in rows:
-        for name, side in (("journeymap", ours), ("pm4py", theirs)):
-            if side is None:
-                continue
-            secs = float(side["seconds"])  # type: ignore[arg-type]
-            ratio = ""
-            if name == "pm4py":
-                ratio = f"{secs / float(ours['seconds']):.1f}x"  # type: ignore[arg-type]
-            print(
-                f"{size:>12,} {name:<10} {secs:>8.2f} {size / secs:>12,.0f} "
-                f"{float(side['peak_mb']):>8.0f} {ratio:>7}"  # type: ignore[arg-type]
-            )
+    ours = {size: float(side["seconds"]) for size, name, side in rows if name == "journeymap"}  # type: ignore[arg-type]
+    for size, name, side in rows:
+        secs = float(side["seconds"])  # type: ignore[arg-type]
+        ratio = "" if name == "journeymap" else f"{secs / ours[size]:.2f}x"
+        print(
+            f"{size:>12,} {name:<12} {secs:>8.2f} {size / secs:>12,.0f} "
+            f"{float(side['peak_mb']):>8.0f} {ratio:>14}"  # type: ignore[arg-type]
+        )
+    print("ratios: pm4py / journeymap (target >= 20 at 10^7); journeymap / floor (target <= 1.5)")
+    for size in sizes:
+        by = {name: float(side["seconds"]) for s, name, side in rows if s == size}  # type: ignore[arg-type]
+        parts = [f"journeymap/floor {by['journeymap'] / by['floor']:.2f}"]
+        if "pm4py" in by:
+            parts.insert(0, f"pm4py/journeymap {by['pm4py'] / by['journeymap']:.1f}")
+        if "jm spark" in by:
+            parts.append(f"spark/duckdb {by['jm spark'] / by['journeymap']:.1f}")
+        print(f"  {size:>12,}: " + ", ".join(parts))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Benchmark: draw generated journeys to SVG with the system dot, from the Report alone.
 
-A 300-touchpoint, 15-agency journey is drawn in two passes (lanes in order); a
+A 300-touchpoint, 15-agency journey is laid out by dot, lanes moved into order and arrows routed; a
 2,000-touchpoint one is big (from ``BIG_MAP`` touchpoints on) and placed on a grid, which
 must stay within its budget too.
 
@@ -39,7 +39,7 @@ def _one(touchpoints: int, agencies: int, budget: float) -> bool:
         engine = write_map(report, out, MapOptions(engine="system"))
         t3 = time.perf_counter()
         size = out.stat().st_size
-    how = "grid placement" if touchpoints >= BIG_MAP else "two passes"
+    how = "grid placement" if touchpoints >= BIG_MAP else "lanes moved, arrows routed"
     print(
         f"render_map: {touchpoints} touchpoints, {agencies} agencies, "
         f"{report.metrics.handoff_count} handoffs ({how}); DOT {len(source):,} bytes, "

@@ -38,15 +38,17 @@ _UNIT_ALIASES: dict[str, str] = {
     "months": "mo",
 }
 
-_SIMPLE = re.compile(r"^\s*((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z]+)\s*$")
+_SIMPLE = re.compile(
+    r"^\s*((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\s*([a-zA-Z]+)\s*$"
+)
 _ISO = re.compile(
-    r"^P(?!$)(?:(?P<y>\d+(?:[.,]\d+)?)Y)?(?:(?P<mo>\d+(?:[.,]\d+)?)M)?(?:(?P<w>\d+(?:[.,]\d+)?)W)?"
-    r"(?:(?P<d>\d+(?:[.,]\d+)?)D)?"
-    r"(?:T(?=\d)(?:(?P<h>\d+(?:[.,]\d+)?)H)?(?:(?P<mi>\d+(?:[.,]\d+)?)M)?"
-    r"(?:(?P<s>\d+(?:[.,]\d+)?)S)?)?$"
+    r"^P(?!$)(?:(?P<y>[0-9]+(?:[.,][0-9]+)?)Y)?(?:(?P<mo>[0-9]+(?:[.,][0-9]+)?)M)?(?:(?P<w>[0-9]+(?:[.,][0-9]+)?)W)?"
+    r"(?:(?P<d>[0-9]+(?:[.,][0-9]+)?)D)?"
+    r"(?:T(?=[0-9])(?:(?P<h>[0-9]+(?:[.,][0-9]+)?)H)?(?:(?P<mi>[0-9]+(?:[.,][0-9]+)?)M)?"
+    r"(?:(?P<s>[0-9]+(?:[.,][0-9]+)?)S)?)?$"
 )
 _SCHEMA_PATTERN = (
-    r"^\s*(\d+(\.\d+)?|\.\d+)\s*"
+    r"^\s*([0-9]+(\.[0-9]+)?|\.[0-9]+)\s*"
     r"([Mm][Ii][Nn][Ss]?|[Mm]inutes?|[Hh]|[Hh]rs?|[Hh]ours?|[Dd]|[Dd]ays?|[Ww]|[Ww]ks?|[Ww]eeks?"
     r"|[Mm][Oo]|[Mm]onths?)\s*$|^\s*[Pp][0-9T]"
 )
@@ -161,7 +163,15 @@ def parse_duration(text: str) -> Duration:
     ValueError
         If the text has no unit, an unknown unit, or is not ISO 8601. The message lists the
         units that exist.
+    JourneymapTypeError
+        If ``text`` is not a string.
     """
+    given: object = text
+    if not isinstance(given, str):
+        from .exceptions import JourneymapTypeError
+
+        msg = f"text must be a duration as text ('5d', 'P5D'), not {type(given).__name__}"
+        raise JourneymapTypeError(msg)
     stripped = text.strip()
     if stripped.startswith(("P", "p")):
         match = _ISO.match(stripped.upper())

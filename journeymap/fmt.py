@@ -10,13 +10,17 @@ __all__ = [
     "days",
     "hours",
     "in_sentence",
+    "is_plural",
     "json_text",
+    "largest_remainder",
     "markdown_text",
+    "number",
     "people",
     "percent",
     "plural",
     "terminal_text",
     "the",
+    "verb",
 ]
 
 # Terminal escape sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-character escapes) and
@@ -111,9 +115,108 @@ def in_sentence(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+#: Agency names said as words, which take no article: "FEMA", never "the FEMA".
+_NO_ARTICLE = {
+    "FEMA",
+    "NASA",
+    "USCIS",
+    "HUD",
+    "OSHA",
+    "NOAA",
+    "TRICARE",
+    "Medicare",
+    "Medicaid",
+    "AmeriCorps",
+    "FAFSA",
+    "TANF",
+    "SNAP",
+    "WIC",
+}
+
+
 def the(name: str) -> str:
-    """'Social Security Administration' -> 'the Social Security Administration'."""
-    return name if name.lower().startswith("the ") else f"the {name}"
+    """An agency's name as it reads in a sentence.
+
+    >>> the("Social Security Administration")
+    'the Social Security Administration'
+    >>> the("FEMA Individual Assistance")
+    'FEMA Individual Assistance'
+    >>> the("Employer's HR office")
+    "Employer's HR office"
+    """
+    first = name.split()[0] if name.split() else ""
+    if name.lower().startswith("the ") or first in _NO_ARTICLE:
+        return name
+    if first.endswith(("'s", "\u2019s")) or first.lower() in {"your", "my", "their", "his", "her"}:
+        return name
+    return f"the {name}"
+
+
+_SINGULAR_ENDINGS = ("ss", "us", "is", "ics", "'s", "\u2019s")
+
+
+def is_plural(name: str) -> bool:
+    """Whether a data item's name is a plural noun phrase: its head noun (the word before
+    "of", else the last word, parentheses left out) ends in a plural "s".
+
+    >>> is_plural("Household members"), is_plural("Articles of Organization")
+    (True, True)
+    >>> is_plural("Proof of address"), is_plural("Immigration status"), is_plural("SSN")
+    (False, False, False)
+    """
+    text = re.sub(r"\([^)]*\)", "", name).strip()
+    words = text.split()
+    if not words:
+        return False
+    lower = [w.lower() for w in words]
+    head = words[lower.index("of") - 1] if "of" in lower[1:] else words[-1]
+    if head.isupper():
+        return False
+    return head.lower().endswith("s") and not head.lower().endswith(_SINGULAR_ENDINGS)
+
+
+def verb(names: list[str] | tuple[str, ...] | str, singular: str, plural_form: str) -> str:
+    """The verb form that agrees with one name or a list of names joined by "and".
+
+    >>> verb("Household members", "is", "are"), verb(["EIN", "Licence"], "was", "were")
+    ('are', 'were')
+    """
+    if isinstance(names, str):
+        return plural_form if is_plural(names) else singular
+    if len(names) != 1:
+        return plural_form
+    return plural_form if is_plural(names[0]) else singular
+
+
+def largest_remainder(values: list[float] | tuple[float, ...], total: int) -> list[int]:
+    """Whole numbers, each the value rounded down or up, that add up to ``total`` (the
+    largest remainders get the extra units; ties go to the earlier value).
+
+    >>> largest_remainder([507.4, 431.6, 61.0], 1000)
+    [507, 432, 61]
+    >>> largest_remainder([1 / 3, 1 / 3, 1 / 3], 1)
+    [1, 0, 0]
+    """
+    floors = [int(v) if v >= 0 else 0 for v in values]
+    missing = total - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: (-(values[i] - floors[i]), i))
+    for i in order[: max(0, missing)]:
+        floors[i] += 1
+    return floors
+
+
+def number(value: float) -> str:
+    """A number rounded for people: ``'366'``, ``'12.5'``, ``'0.54'``, ``'0.0005'`` (two
+    significant digits below 1, three at most otherwise).
+
+    >>> number(365.881), number(12.46), number(0.000539705), number(3.0)
+    ('366', '12.5', '0.00054', '3')
+    """
+    if value == 0 or abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:,.1f}".removesuffix(".0")
+    return f"{value:.2g}"
 
 
 def plural(n: float, word: str, words: str | None = None) -> str:
@@ -128,8 +231,12 @@ def days(value: float) -> str:
         return plural(round(value), "day")
     if value >= 1:
         return plural(round(value, 1), "day")
+    if round(value * 24, 1) >= 24:
+        return "1 day"
     if value * 24 >= 1:
         return plural(round(value * 24, 1), "hour")
+    if 0 < value * 1440 < 0.5:
+        return "under a minute"
     return plural(round(value * 1440), "minute")
 
 

@@ -19,7 +19,8 @@ Node attributes (node key = touchpoint id)
 position in the file), ``channel``, ``lane`` (str | None), ``asks``, ``gives`` (tuple of data
 ids), ``median_days``, ``p90_days``, ``mean_days`` (float | None), ``effort_hours``
 (float | None), ``drop_off`` (float | None), ``outcome`` ("success" | "failure" | None; set on
-ends only), ``split``, ``join`` (bool), ``evidence``, ``source`` (str | None),
+ends only), ``split``, ``join``, ``milestone`` (bool: ``kind: milestone``), ``evidence``,
+``source`` (str | None),
 ``satisfaction``, ``emotion`` (float | None), ``description`` (str | None), ``pain_points``,
 ``opportunities`` (tuple of str), ``forms`` (tuple of (id, omb, name)).
 
@@ -145,6 +146,7 @@ def build_graph(journey: Journey) -> nx.DiGraph:
             outcome=t.end_outcome.value if t.end_outcome else None,
             split=t.split == "all",
             join=t.join == "all",
+            milestone=t.kind == "milestone",
             evidence=t.evidence.value if t.evidence else None,
             source=t.source,
             satisfaction=t.satisfaction,

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .exceptions import JourneyFileError, Problem, UsageError
+from .exceptions import JourneyFileError, JourneymapTypeError, Problem, UsageError
 from .models import MAX_PEOPLE, MIN_SHARE, Journey
 from .rules import Issues, check_journey_data
 from .yamlsafe import Located, dump_yaml, load_located
@@ -121,11 +121,23 @@ def check_journey_file(path: str | os.PathLike[str]) -> ValidationResult:
     Only regular files are read: a FIFO, a device, a socket or a directory is refused before
     anything is read from it (opening is non-blocking), so nothing can make validation hang.
     """
-    source = os.fspath(path)
+    source = _path(path, "path")
     raw = read_regular_file(source)
     if isinstance(raw, str):
         return _fail(source, None, raw)
     return check_journey(raw, source=source)
+
+
+def _path(value: object, parameter: str) -> str:
+    """``value`` as a path string, or a :class:`JourneymapTypeError` naming ``parameter``."""
+    if not isinstance(value, str | os.PathLike) or isinstance(value, bytes):
+        msg = f"{parameter} must be a path (str or os.PathLike), not {type(value).__name__}"
+        raise JourneymapTypeError(msg)
+    shown = os.fspath(value)
+    if not isinstance(shown, str):
+        msg = f"{parameter} must be a path (str or os.PathLike), not a bytes path {shown!r}"
+        raise JourneymapTypeError(msg)
+    return shown
 
 
 _KINDS = (
@@ -160,6 +172,8 @@ def read_regular_file(source: str, limit: int | None = None) -> bytes | str:
         return "no such file"
     except OSError as err:
         return f"cannot read the file: {err.strerror or err}"
+    except ValueError:  # a NUL character: no file system has such a name
+        return "no such file (the name has a NUL character)"
     try:
         info = os.fstat(fd)
         reason = _not_regular(info.st_mode)
@@ -201,6 +215,10 @@ def _collector_paused(size: int) -> Iterator[None]:
 
 def check_journey(text: str | bytes, *, source: str = "<string>") -> ValidationResult:
     """Check YAML text as a journey; return the journey (or None) and every problem found."""
+    given: object = text
+    if not isinstance(given, str | bytes):
+        msg = f"text must be YAML text (str or bytes), not {type(given).__name__}"
+        raise JourneymapTypeError(msg)
     with _collector_paused(len(text)):
         return _check_journey(text, source=source)
 
@@ -474,7 +492,7 @@ def load_mapping(path: str | os.PathLike[str]) -> dict[str, str]:
     JourneyFileError
         If the file is not a flat mapping of text to text (each problem located).
     """
-    source = os.fspath(path)
+    source = _path(path, "path")
     raw = read_regular_file(source)
     if isinstance(raw, str):
         raise JourneyFileError([Problem(source, None, None, "", raw)])
@@ -513,8 +531,11 @@ def find_journey_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path
     UsageError
         If a path does not exist, or cannot be looked at (a name too long...).
     """
+    if isinstance(paths, str | bytes | os.PathLike) or not isinstance(paths, Iterable):
+        msg = f"paths must be a sequence of paths, not {type(paths).__name__} ({paths!r:.60})"
+        raise JourneymapTypeError(msg)
     for raw in paths:
-        path = Path(raw)
+        path = Path(_path(raw, "paths[]"))
         try:
             mode = os.stat(path).st_mode
         except FileNotFoundError:
@@ -522,6 +543,9 @@ def find_journey_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path
             raise UsageError(msg) from None
         except OSError as err:
             msg = f"{_shown_path(raw)}: cannot read: {err.strerror or err}"
+            raise UsageError(msg) from None
+        except ValueError:
+            msg = f"{_shown_path(raw)!r}: no such file or directory (a NUL character)"
             raise UsageError(msg) from None
         if stat.S_ISDIR(mode):
             found = sorted(
@@ -549,6 +573,10 @@ def dump_journey(journey: Journey, *, schema_comment: bool = True) -> str:
 
     Shorthands are used where they say the same thing: ``next: B2``, ``duration: 5d``.
     """
+    given: object = journey
+    if not isinstance(given, Journey):
+        msg = f"journey must be a Journey (from load_journey), not {type(given).__name__}"
+        raise JourneymapTypeError(msg)
     data = journey.model_dump(mode="json", exclude_defaults=True)
     data = {"journeymap": 1, **data}
     for tp in data.get("touchpoints", []):

@@ -296,6 +296,10 @@ class Touchpoint(_Model):
     split: Literal["all"] | None = None
     join: Literal["all"] | None = None
     outcome: Outcome | None = None
+    #: ``milestone``: a point the person reaches (a meeting point of parallel work, "settled
+    #: as a citizen"), not a step an agency takes them through: it counts for no agency's
+    #: handoffs. ``step`` (the default) is an ordinary touchpoint.
+    kind: Literal["step", "milestone"] | None = None
 
     @field_validator("drop_off", mode="before")
     @classmethod

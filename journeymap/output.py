@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .exceptions import UsageError
+from .exceptions import JourneymapTypeError, UsageError
 
 __all__ = ["PROTECTED_SUFFIXES", "check_output", "write_atomic", "write_output"]
 
@@ -51,8 +51,16 @@ def check_output(path: PathLike, *, inputs: Iterable[PathLike] = ()) -> Path:
         If ``path`` is one of ``inputs``, a folder, in a folder that does not exist, or
         a name too long for the file system.
     """
+    inputs = _sequence(inputs)
+    for value, name in ((path, "output"), *((i, "inputs[]") for i in inputs)):
+        if not isinstance(value, str | os.PathLike) or not isinstance(os.fspath(value), str):
+            msg = f"{name} must be a path (str or os.PathLike), not {type(value).__name__}"
+            raise JourneymapTypeError(msg)
     out = Path(os.fspath(path))
     shown = os.fspath(path)
+    if not shown or "\x00" in shown:
+        msg = f"cannot write {shown!r}: it is not a file name"
+        raise UsageError(msg, parameter="output")
     if any(len(os.fsencode(part)) > 255 for part in out.parts) or len(os.fsencode(shown)) > 4000:
         msg = f"cannot write {shown[:60]!r}...: the file name is longer than 255 bytes"
         raise UsageError(msg, parameter="output")
@@ -79,6 +87,13 @@ def check_output(path: PathLike, *, inputs: Iterable[PathLike] = ()) -> Path:
         msg = f"cannot write {shown!r}: the folder {str(folder)!r} does not exist"
         raise UsageError(msg, parameter="output")
     return target
+
+
+def _sequence(inputs: object) -> list[PathLike]:
+    if isinstance(inputs, str | bytes | os.PathLike) or not isinstance(inputs, Iterable):
+        msg = f"inputs must be a sequence of paths, not {type(inputs).__name__}"
+        raise JourneymapTypeError(msg)
+    return list(inputs)
 
 
 def _special(path: Path) -> bool:
@@ -126,6 +141,10 @@ def write_output(path: PathLike, data: bytes, *, inputs: Iterable[PathLike] = ()
         As :func:`check_output`, or when the system refuses the write (a read-only folder,
         no permission, a full disk), with the reason.
     """
+    given: object = data
+    if not isinstance(given, bytes | bytearray):
+        msg = f"data must be bytes, not {type(given).__name__}"
+        raise JourneymapTypeError(msg)
     target = check_output(path, inputs=inputs)
     try:
         if _special(target):

@@ -17,8 +17,10 @@ used only when the caller names it explicitly (``EventOptions.paths``).
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import os
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -60,7 +62,8 @@ class EventOptions:
     (then no log is read unless ``paths`` is given). ``strict``: the first bad row raises.
     ``ends``: touchpoint ids that count as reaching an end (replaces the block's ``ends``).
     ``by``: a case attribute column to segment by; ``every``: ``"month"``, ``"quarter"`` or
-    ``"year"`` for the trend over time.
+    ``"year"`` for the trend over time. ``engine``: ``"duckdb"`` (default) or ``"spark"``;
+    ``master``: the Spark master URL (default ``local[*]``).
     """
 
     paths: tuple[str, ...] = ()
@@ -76,24 +79,64 @@ class EventOptions:
     ends: tuple[str, ...] = ()
     by: str | None = None
     every: str | None = None
+    engine: str = "duckdb"
+    master: str | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.paths, str | os.PathLike):
-            msg = f"paths must be a sequence of paths, not one string ({str(self.paths)!r})"
-            raise JourneymapTypeError(msg)
-        object.__setattr__(self, "paths", tuple(os.fspath(p) for p in self.paths))
+        object.__setattr__(self, "paths", _path_tuple(self.paths))
         ends: object = self.ends
         if isinstance(ends, str):
             msg = f"ends must be a sequence of touchpoint ids, not one string ({ends!r})"
             raise JourneymapTypeError(msg)
+        _require(ends, Sequence, "ends", "a sequence of touchpoint ids")
         object.__setattr__(self, "ends", tuple(self.ends))
-        if not isinstance(self.min_cell, int) or self.min_cell < 1:
+        _check_option_types(self)
+        cell = self.min_cell
+        if isinstance(cell, bool) or not isinstance(cell, int) or cell < 1:
             msg = f"min_cell must be a whole number of cases >= 1, not {self.min_cell!r}"
             raise UsageError(msg, parameter="min_cell")
         cutoff = self.cutoff_days
-        if not isinstance(cutoff, int | float) or not 0 <= cutoff <= 36_500:
+        number = isinstance(cutoff, int | float) and not isinstance(cutoff, bool)
+        if not number or not 0 <= cutoff <= 36_500:
             msg = f"cutoff_days must be a number of days from 0 to 36500, not {cutoff!r}"
             raise UsageError(msg, parameter="cutoff_days")
+
+
+def _require(value: object, kinds: type | tuple[type, ...], parameter: str, expected: str) -> None:
+    """A :class:`JourneymapTypeError` naming ``parameter`` unless ``value`` is of ``kinds``."""
+    if not isinstance(value, kinds):
+        msg = f"{parameter} must be {expected}, not {type(value).__name__} ({value!r:.60})"
+        raise JourneymapTypeError(msg)
+
+
+def _path_tuple(paths: object) -> tuple[str, ...]:
+    """``paths`` (a sequence of paths) as strings, or a :class:`JourneymapTypeError`."""
+    if isinstance(paths, str | os.PathLike):
+        msg = f"paths must be a sequence of paths, not one string ({os.fspath(paths)!r})"
+        raise JourneymapTypeError(msg)
+    _require(paths, Sequence, "paths", "a sequence of paths")
+    out = []
+    for path in typing.cast(Sequence[object], paths):
+        _require(path, (str, os.PathLike), "paths[]", "a path (str or os.PathLike)")
+        text = os.fspath(typing.cast(str, path))
+        _require(text, str, "paths[]", "a path (str or os.PathLike)")
+        out.append(text)
+    return tuple(out)
+
+
+def _check_option_types(opts: EventOptions) -> None:
+    """The types of the event-log options (their values are checked where they are used)."""
+    _require(opts.columns, ColumnMap, "columns", "a ColumnMap")
+    _require(opts.activity_map, Mapping, "activity_map", "a mapping of activity to touchpoint")
+    for key, value in opts.activity_map.items():
+        _require(key, str, "activity_map", "a mapping of text to touchpoint ids")
+        _require(value, str, "activity_map", "a mapping of text to touchpoint ids")
+    for name in ("since", "until"):
+        _require(getattr(opts, name), (datetime, type(None)), name, "a datetime or None")
+    for name in ("timezone", "by", "every"):
+        _require(getattr(opts, name), (str, type(None)), name, "text or None")
+    for end in opts.ends:
+        _require(end, str, "ends[]", "a touchpoint id")
 
 
 @dataclass(frozen=True)
@@ -112,6 +155,8 @@ class EventRequest:
     ends: tuple[str, ...] = ()
     by: str | None = None
     every: str | None = None
+    engine: str = "duckdb"
+    master: str | None = None
 
 
 def _require_journey(journey: object) -> None:
@@ -175,6 +220,7 @@ def resolve_events(
         If the block names a log outside the journey's folder.
     """
     _require_journey(journey)
+    _require(options, (EventOptions, type(None)), "events", "EventOptions or None")
     opts = options or EventOptions()
     spec = journey.events if opts.use_journey_block else None
     paths: list[str] = []
@@ -196,7 +242,9 @@ def resolve_events(
         lifecycle=given.lifecycle or (base.lifecycle if base else None),
     )
     mapping = {**(dict(spec.map) if spec else {}), **dict(opts.activity_map)}
-    timezone = opts.timezone or (spec.timezone if spec and spec.timezone else None) or "UTC"
+    block_zone = spec.timezone if spec and spec.timezone else None
+    # an explicit empty time zone is an error to report, not the default
+    timezone = opts.timezone if opts.timezone is not None else block_zone or "UTC"
     return EventRequest(
         paths=tuple(paths),
         columns=columns,
@@ -210,6 +258,8 @@ def resolve_events(
         ends=opts.ends or (tuple(spec.ends) if spec and spec.ends else ()),
         by=opts.by,
         every=opts.every,
+        engine=opts.engine,
+        master=opts.master,
     )
 
 
@@ -241,6 +291,8 @@ def observe(
         ends=request.ends or None,
         by=request.by,
         every=request.every,
+        engine=request.engine,
+        master=request.master,
     )
 
 
@@ -264,10 +316,8 @@ class FeedbackOptions:
     use_journey_block: bool = True
 
     def __post_init__(self) -> None:
-        if isinstance(self.paths, str | os.PathLike):
-            msg = f"paths must be a sequence of paths, not one string ({str(self.paths)!r})"
-            raise JourneymapTypeError(msg)
-        object.__setattr__(self, "paths", tuple(os.fspath(p) for p in self.paths))
+        object.__setattr__(self, "paths", _path_tuple(self.paths))
+        _require(self.mapping, Mapping, "mapping", "a mapping of values to touchpoint ids")
         cell = self.min_cell
         if cell is not None and (isinstance(cell, bool) or not isinstance(cell, int) or cell < 1):
             msg = f"min_cell must be a whole number of responses >= 1, not {cell!r}"
@@ -322,6 +372,7 @@ def resolve_feedback(
 ) -> FeedbackRequest | None:
     """Merge the journey's ``feedback:`` block with ``options``; None when there is no file."""
     _require_journey(journey)
+    _require(options, (FeedbackOptions, type(None)), "feedback", "FeedbackOptions or None")
     opts = options or FeedbackOptions()
     spec = journey.feedback if opts.use_journey_block else None
     paths: list[str] = []
@@ -395,20 +446,30 @@ def analyze_file(
     events: EventOptions | None = None,
     progress: Progress | None = None,
     feedback: FeedbackOptions | None = None,
+    scenario: str | None = None,
 ) -> Report:
     """Load a journey file, measure it with its event log (if any) and analyse it.
 
     ``events=None`` uses the journey's ``events:`` block as written; pass
     ``EventOptions(use_journey_block=False)`` to analyse the authored numbers only.
+    ``scenario``: the id of one of the journey's scenarios, applied before everything else;
+    the Report then says what it changed (:attr:`Report.changes`).
     """
     from .analysis import analyze
     from .loading import load_journey
 
     _check_population(population)
+    _require(events, (EventOptions, type(None)), "events", "EventOptions or None")
+    _require(feedback, (FeedbackOptions, type(None)), "feedback", "FeedbackOptions or None")
     journey = load_journey(path)
+    marks = None
+    if scenario is not None:
+        from .scenarios.marks import apply_marked
+
+        journey, marks = apply_marked(journey, scenario)
     observed = observe(journey, journey_path=path, options=events, progress=progress)
     voice = observe_feedback(journey, journey_path=path, options=feedback, progress=progress)
-    return analyze(
+    report = analyze(
         journey,
         population=population,
         seed=seed,
@@ -417,6 +478,7 @@ def analyze_file(
         observed=observed,
         feedback=voice,
     )
+    return report if marks is None else dataclasses.replace(report, changes=marks)
 
 
 def analyze_paths(
@@ -446,6 +508,8 @@ def analyze_paths(
         msg = f"paths must be a sequence of paths, not one string ({os.fspath(paths)!r})"
         raise JourneymapTypeError(msg)
     _check_population(population)
+    _require(events, (EventOptions, type(None)), "events", "EventOptions or None")
+    _require(feedback, (FeedbackOptions, type(None)), "feedback", "FeedbackOptions or None")
     files = list(find_journey_files(paths))
     if not files:
         shown = ", ".join(os.fspath(p) for p in paths)

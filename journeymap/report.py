@@ -29,6 +29,7 @@ __all__ = [
     "DuplicateRequest",
     "EdgeFlow",
     "EvidenceSummary",
+    "Exchange",
     "FarOff",
     "FeedbackSummary",
     "Finding",
@@ -44,6 +45,7 @@ __all__ = [
     "PortfolioPair",
     "Reissue",
     "Report",
+    "ScenarioMarks",
     "SegmentRow",
     "SegmentsSummary",
     "StageInfo",
@@ -107,6 +109,15 @@ class Metrics:
     completions: float
     failures: float
     abandonments: float
+    #: the path most people's time depends on (see ``main_path_rule``), with its days
+    main_path: tuple[str, ...] | None = None
+    main_path_days: float | None = None
+    main_path_rule: str = ""
+    #: arrows between agencies behind the scenes (backstage, support, automated steps)
+    exchange_count: int = 0
+    expected_exchanges_per_person: float = 0.0
+    #: how the simulation drew each touchpoint's time (names the method used)
+    simulation_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +174,12 @@ class TouchpointFlow:
     join: bool = False
     is_start: bool = False
     outcome: str | None = None
+    #: items asked for here again only by people sent back through a loop (asked once on
+    #: every path without the loop)
+    asks_when_sent_back: tuple[str, ...] = ()
+    on_main_path: bool = False
+    #: ``kind: milestone``: a point reached, not a step an agency takes the person through
+    milestone: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +205,9 @@ class EdgeFlow:
     handoff: bool
     boundary: Boundary | None
     on_critical_path: bool
+    #: an arrow between two agencies into or out of a backstage, support or automated step
+    behind_the_scenes: bool = False
+    on_main_path: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +271,13 @@ class Bottleneck:
     on_critical_path: bool
     critical_path_share: float | None
     evidence: str | None
+    #: days the touchpoint can grow before the journey takes longer (a parallel branch that
+    #: is not the slowest); 0 where every day counts
+    slack_days: float = 0.0
+    on_main_path: bool = False
+    #: "rework" (visited more than once), "parallel_slack" (a branch with slack), "slowest_branch",
+    #: "step": the advice that fits
+    case: str = "step"
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +299,22 @@ class Handoff:
     people_lost_after: float
     ping_pong: bool
     kind: Literal["sequence", "alternative", "parallel"]
+    #: the milestone, backstage, support or automated touchpoint the person passed through
+    #: (the arrow starts there; ``from_agency`` is the agency the person last dealt with)
+    via: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """An arrow between two agencies into or out of a backstage, support or automated step:
+    work the agencies do between them, not the person being sent elsewhere."""
+
+    from_touchpoint: str = field(metadata={"json": "from"})
+    to_touchpoint: str = field(metadata={"json": "to"})
+    from_agency: str
+    to_agency: str
+    people: float
+    share_of_starters: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +336,11 @@ class DuplicateRequest:
     issued_by: tuple[str, ...]
     sensitive: bool
     government_issued: bool
+    #: asked again only when people are sent back through a loop (no path asks twice
+    #: otherwise)
+    only_when_sent_back: bool = False
+    #: the touchpoints of ``asked_again_at`` where the repeat comes only from the loop
+    sent_back_at: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +354,9 @@ class Reissue:
     issuing_agencies: tuple[str, ...]
     asking_agencies: tuple[str, ...]
     people: float
+    #: True when every issuing agency is a government (federal, state, local, tribal or
+    #: territorial level); a private employer or a nonprofit is not the government
+    government: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,6 +537,18 @@ class ObservedSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class ScenarioMarks:
+    """What a scenario changed in the journey the Report was analysed with: touchpoints it
+    changed or added, and the requests it removed as ``(touchpoint, item)``."""
+
+    scenario: str
+    label: str
+    changed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    removed_requests: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything the analysis found about one journey (see the module docstring)."""
 
@@ -512,6 +575,8 @@ class Report:
     data_items: tuple[ItemInfo, ...] = ()
     feedback: FeedbackSummary | None = None
     burden: BurdenSummary | None = None
+    behind_the_scenes: tuple[Exchange, ...] = ()
+    changes: ScenarioMarks | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the ``--format json`` contract)."""

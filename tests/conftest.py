@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "life_events").glob("*.yaml"))
@@ -41,3 +42,12 @@ touchpoints:
     name: Done
     agency: DMV
 """
+
+
+# The fuzz suites (tests/test_fuzz_*.py): the same examples on every run, no deadline.
+settings.register_profile(
+    "fuzz",
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)

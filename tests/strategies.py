@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from hypothesis import strategies as st
@@ -139,3 +140,129 @@ def flow_journeys(draw: st.DrawFn) -> dict[str, Any]:
         "agencies": [{"id": a, "name": a} for a in agencies],
         "touchpoints": tps,
     }
+
+
+# --------------------------------------------------------------------------- hostile input
+# Used by the fuzz suites (tests/test_fuzz_cli.py, tests/test_fuzz_api.py).
+
+#: Markup that must never reach Markdown or HTML unescaped.
+MARKUP = (
+    "<script>alert(1)</script>",
+    "<svg/onload=alert(2)>",
+    "<img src=x onerror=alert(3)>",
+    "[click](javascript:alert(4))",
+    "javascript:alert(5)",
+    '"><b>x</b>',
+    "`code` | *b* _i_ ~s~",
+    "&amp; & &lt;",
+    "{{ 7*7 }} {% raw %}",
+    "]]> <!-- -->",
+)
+#: Terminal escapes and controls: C0, C1, CSI (7- and 8-bit), OSC (title, clipboard), DCS.
+ESCAPES = (
+    "\x1b[2J",
+    "\x1b[31m",
+    "\x9b31m",
+    "\x1b]0;pwned\x07",
+    "\x1b]52;c;cHduZWQ=\x07",
+    "\x1bP+q\x1b\\",
+    "\x00",
+    "\x07",
+    "\x08",
+    "\x7f",
+    "\x85",
+    "\x9d8;;http://x\x9c",
+    "\r",
+)
+#: Planted secrets: case ids in logs, tokens in files that are not logs.
+SECRET_CASE = "SECRETCASE-"
+SECRET_TOKEN = "ghp_"
+
+#: Free text a journey may hold: printable Unicode (no control character) and markup.
+hostile_texts = st.one_of(
+    texts,
+    st.sampled_from(MARKUP),
+    st.tuples(texts, st.sampled_from(MARKUP)).map(lambda p: f"{p[0]} {p[1]}"),
+)
+#: Text with at least one terminal escape or control character in it.
+escaped_texts = st.tuples(
+    st.text(alphabet="abc <>", max_size=5), st.sampled_from(ESCAPES), st.text("xyz", max_size=3)
+).map("".join)
+#: File names: spaces, quotes, glob and shell characters, Unicode, a leading dash, escapes.
+hostile_names = st.one_of(
+    st.sampled_from(
+        [
+            "a b.yaml",
+            "it's.yaml",
+            'q"uote.yaml',
+            "[1].yaml",
+            "*.yaml",
+            "-rf.yaml",
+            "ünï😀.yaml",
+            "$(id).yaml",
+            "x;rm.yaml",
+            "%s%n.yaml",
+        ]
+    ),
+    escaped_texts.map(lambda t: t.replace("\x00", "").replace("/", "") + ".yaml"),
+    st.text(
+        alphabet=st.characters(
+            codec="utf-8", exclude_characters="/\x00", exclude_categories=("Cs",)
+        ),
+        min_size=1,
+        max_size=20,
+    ).map(lambda t: t + ".yaml"),
+)
+
+
+@st.composite
+def hostile_journeys(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid journey (as :func:`journeys`) whose words are markup and odd Unicode."""
+    doc = draw(journeys())
+    doc["title"] = draw(hostile_texts)
+    for agency in doc["agencies"]:
+        agency["name"] = draw(hostile_texts)
+    for stage in doc.get("stages", []):
+        stage["name"] = draw(hostile_texts)
+    for tp in doc["touchpoints"]:
+        tp["name"] = draw(hostile_texts)
+        if draw(st.booleans()):
+            tp["pain_points"] = draw(st.lists(hostile_texts, max_size=2))
+    if draw(st.booleans()):
+        doc["summary"] = draw(hostile_texts)
+    if draw(st.booleans()):
+        first = doc["touchpoints"][0]["id"]
+        doc["scenarios"] = [
+            {
+                "id": "s1",
+                "title": draw(hostile_texts),
+                "assumptions": draw(hostile_texts),
+                "changes": [{"touchpoint": first, "name": draw(hostile_texts), "drop_off": 0.05}],
+            }
+        ]
+    return doc
+
+
+@st.composite
+def event_log_csvs(draw: st.DrawFn, touchpoints: list[str]) -> str:
+    """A CSV event log over ``touchpoints``: every case id a planted ``SECRETCASE-<n>``;
+    activities are the touchpoint ids or unmapped names (markup, escapes); some timestamps
+    are bad (one is a case id)."""
+    activity = st.one_of(
+        st.sampled_from(touchpoints),
+        st.sampled_from(touchpoints),
+        hostile_texts,
+        escaped_texts,
+    )
+    stamp = st.one_of(
+        st.datetimes(min_value=datetime(2023, 1, 1), max_value=datetime(2024, 12, 31)).map(
+            lambda d: d.isoformat()
+        ),
+        st.sampled_from(["", "not a date", "9999-99-99", "2024-02-30", "inf", f"{SECRET_CASE}7"]),
+    )
+    lines = ["case_id,activity,timestamp"]
+    for _ in range(draw(st.integers(min_value=1, max_value=25))):
+        case = f"{SECRET_CASE}{draw(st.integers(0, 9))}"
+        name = draw(activity).replace('"', '""')
+        lines.append(f'{case},"{name}",{draw(stamp)}')
+    return "\n".join(lines) + "\n"

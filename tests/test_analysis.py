@@ -206,6 +206,19 @@ class TestParallel:
         assert r.metrics.critical_path_days == 12  # 1 + max(10, 3) + 1, not 1 + 13 + 1
         assert r.metrics.expected_days_for_completers == pytest.approx(12)
 
+    def test_the_faster_branch_adds_nothing_and_has_slack(self) -> None:
+        # x: 10 x 1 = 10 (the slowest branch); s: 1; j: 1 x 0.72; y adds 0 with 10 - 3 = 7 slack
+        r = analyze(journey(PARALLEL))
+        rows = [(b.touchpoint, b.expected_days, b.slack_days) for b in r.bottlenecks]
+        assert rows == [
+            ("x", pytest.approx(10), 0.0),
+            ("s", pytest.approx(1), 0.0),
+            ("j", pytest.approx(0.72), 0.0),
+            ("y", 0.0, pytest.approx(7)),
+        ]
+        assert r.bottlenecks[0].share == pytest.approx(10 / 11.72)
+        assert r.metrics.main_path == ("s", "x", "j")
+
     def test_siblings_both_ask(self) -> None:
         r = analyze(journey(PARALLEL))
         (d,) = r.duplicate_requests

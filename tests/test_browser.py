@@ -195,3 +195,36 @@ def test_report_with_observed_evidence_passes_axe(browser: Any, tmp_path: Path) 
         assert page.requests == [page.url]
     finally:
         page.close()
+
+
+def test_report_with_feedback_and_scenario_passes_axe(browser: Any, tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    from journeymap.pipeline import FeedbackOptions, analyze_file
+    from journeymap.render.html import write_narrative
+    from journeymap.scenarios import compare
+
+    journey = ROOT / "examples" / "life_events" / "transition-to-civilian-life.yaml"
+    responses = ROOT / "examples" / "life_events" / "data" / "transition-feedback-a11v2.csv"
+    report = analyze_file(
+        journey,
+        feedback=FeedbackOptions(paths=(str(responses),), every="quarter", by="channel"),
+    )
+    comparison = compare(load_journey(journey), scenarios=["dd214-and-warm-enrollment"])
+    path = tmp_path / "voice.html"
+    write_narrative(report, path, comparison=comparison)
+    page = Page(browser, path)
+    try:
+        p = page.page
+        assert p.locator("#trust-table tbody tr").count() == 11
+        assert p.locator("#feedback h3", has_text="Paperwork burden").count() == 1
+        assert p.locator("#scenario h3").first.inner_text() == "Scenario dd214-and-warm-enrollment"
+        for section in ("charts", "feedback", "scenario"):
+            shot = tmp_path / f"{section}.png"
+            p.locator(f"#{section}").screenshot(path=str(shot))
+            assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert _axe_violations(p) == []
+        assert page.errors == []
+        assert page.requests == [page.url]
+    finally:
+        page.close()

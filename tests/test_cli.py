@@ -220,6 +220,7 @@ def test_analyze_json_contract(good: Path) -> None:
             "people_lost_after": 0.0,
             "ping_pong": False,
             "kind": "sequence",
+            "via": [],
         }
     ]
     dup = doc["duplicate_requests"][0]

@@ -198,11 +198,11 @@ def test_touchpoint_labels_carry_the_report_numbers(veteran: tuple[Journey, Repo
     source = to_dot(veteran[1]).source
     assert _attr(_node_line(source, "tp-claim"), "label") == (
         "File disability claim on\\nVA.gov|online · median 2 days · splits\\ninto parallel "
-        "branches|drop-off 8% · 97 people lost|asks again: DD-214, SSN"
+        "branches|drop-off 8% · 97 people lost|asks again: SSN, DD-214"
     )
     decision = _node_line(source, "tp-decision")
     assert _attr(decision, "label") == (
-        "#1 bottleneck · 36% of time|Rating decision|median 60 days · waits for all\\nbranches"
+        "#1 bottleneck · 41% of time|Rating decision|median 60 days · waits for all\\nbranches"
     )
     assert _attr(decision, "fillcolor") == THEMES["default"].heat_fill[4]
     assert _attr(decision, "fontcolor") == "#ffffff"
@@ -219,7 +219,9 @@ def test_handoff_edges_carry_the_handoff_class(veteran: tuple[Journey, Report]) 
     journey, report = veteran
     edges = _edges(to_dot(report).source)
     handoffs = {k: v for k, v in edges.items() if "handoff" in _attr(v, "class").split()}
-    assert len(handoffs) == report.metrics.handoff_count == 6
+    # tap -> dd214 -> claim: the backstage DD-214 step is passed through (DOD -> VA, felt once);
+    # claim -> records -> decision is VA and DOD exchanging records behind the scenes
+    assert len(handoffs) == report.metrics.handoff_count == 4
     assert {(a[3:], b[3:]) for a, b in handoffs} == {
         (h.from_touchpoint, h.to_touchpoint) for h in report.handoffs
     }
@@ -229,8 +231,9 @@ def test_handoff_edges_carry_the_handoff_class(veteran: tuple[Journey, Report]) 
     ui = handoffs[("tp-decision", "tp-ui")]
     assert _attr(ui, "class") == "flow alternative handoff boundary-level"
     assert _attr(ui, "label") == "75%\\nhandoff · 794 people\\nwait 3 days"
-    assert _attr(handoffs[("tp-dd214", "tp-claim")], "label") == (
-        "handoff · 1,000 people\\nping-pong: back to DOD later"
+    assert _attr(handoffs[("tp-dd214", "tp-claim")], "label") == "handoff · 1,000 people"
+    assert _attr(handoffs[("tp-ui", "tp-ajc")], "label") == (
+        "60%\\nhandoff · 458 people\\nping-pong: back to STATE later"
     )
     assert len(edges) == sum(len(t.next) for t in journey.touchpoints)
 
@@ -275,9 +278,9 @@ def test_title_block_and_description(veteran: tuple[Journey, Report]) -> None:
     assert _attr(graph_line, "label").split("\\l") == [
         "Transitioning from military to civilian life",
         "Persona: Sam",
-        "10 touchpoints · 4 agencies · 6 handoffs between agencies · 1,000 people start",
-        "76% complete · 237 abandon · expected 173 days for completers",
-        "Top bottleneck: Rating decision (VA), 36% of expected time",
+        "10 touchpoints · 4 agencies · 4 handoffs between agencies · 1,000 people start",
+        "76% complete · 237 abandon · expected 175 days for completers",
+        "Top bottleneck: Rating decision (VA), 41% of expected time",
         "Asked more than once: SSN, DD-214",
         "",
     ]
@@ -286,9 +289,9 @@ def test_title_block_and_description(veteran: tuple[Journey, Report]) -> None:
         desc=(
             "Journey map of Transitioning from military to civilian life: 10 touchpoints "
             "across 4 agencies (Department of Defense, Department of Veterans Affairs, "
-            "Department of Labor, State Workforce Agency). 6 handoffs between agencies "
-            "(DOD to VA, VA to DOD, VA to STATE, STATE to DOL, DOL to STATE), 4 of them "
-            "handing the person back and forth. Top bottleneck: Rating decision at VA, 36% "
+            "Department of Labor, State Workforce Agency). 4 handoffs between agencies "
+            "(DOD to VA, VA to STATE, STATE to DOL, DOL to STATE), 1 of them "
+            "handing the person back and forth. Top bottleneck: Rating decision at VA, 41% "
             "of the expected time (median 60 days). 76% of the 1,000 people who start "
             "complete the journey. Asked more than once: SSN, DD-214."
         ),
@@ -739,3 +742,105 @@ def test_big_maps_are_placed_on_a_grid(veteran: tuple[Journey, Report]) -> None:
     assert (big.passes, big.graph_attr) == ("grid", {"splines": "line"})
     fewer = scale_for(dataclasses.replace(report, touchpoints=padded[1:]), MapOptions())
     assert fewer.passes == "two"
+
+
+# -- colour by feedback, the conformance overlay, scenario marks -----------------------------
+
+_FEEDBACK = Path(__file__).resolve().parents[1] / "examples" / "life_events" / "data"
+_TRANSITION = Path(__file__).resolve().parents[1] / "examples" / "life_events"
+
+
+def test_colour_by_a_driver_reads_the_reports_feedback() -> None:
+    from journeymap.pipeline import FeedbackOptions, analyze_file
+
+    report = analyze_file(
+        _TRANSITION / "transition-to-civilian-life.yaml",
+        feedback=FeedbackOptions(paths=(str(_FEEDBACK / "transition-feedback-a11v2.csv"),)),
+    )
+    assert report.feedback is not None
+    row = next(r for r in report.feedback.touchpoints if r.period is None and r.segment is None)
+    assert row.touchpoint is not None
+    m = row.measure("ease", "agree") or row.measure("ease", "positive")
+    assert m is not None and m.share is not None and m.low is not None and m.high is not None
+    source = to_dot(report, MapOptions(colour_by="ease")).source
+    line = (
+        f"ease: {fmt.percent(m.share)} say it went well "
+        f"({fmt.percent(m.low)}–{fmt.percent(m.high)}, n={m.answered})"
+    )
+    assert escape(line, kind="record") in source.replace("\\n", " ")
+    theme = get_theme("default")
+    bin_ = theme.agree_bin(m.share)
+    assert f"agree-{bin_}" in source and theme.agree_fill[bin_ or 0] in source
+    assert "fill: share agreeing on" in source and "no feedback data" in source
+    text = describe_map(report, "ease")
+    assert text.title.endswith("(coloured by ease)")
+    assert "Fill colour: share agreeing on ease (A-11 feedback)" in text.desc
+
+
+def test_colour_by_needs_feedback_and_a_known_driver(veteran: tuple[Journey, Report]) -> None:
+    with pytest.raises(UsageError) as err:
+        MapOptions(colour_by="mood")
+    assert err.value.parameter == "colour_by"
+    with pytest.raises(UsageError) as err:
+        to_dot(veteran[1], MapOptions(colour_by="trust"))
+    assert str(err.value) == (
+        "colour_by 'trust' needs customer feedback (A-11 responses), and the report has none: "
+        "give feedback files, or colour by 'time'"
+    )
+
+
+def test_conformance_overlay_draws_moves_skips_and_repeats_at_min_cell() -> None:
+    from journeymap.pipeline import EventOptions, analyze_file
+    from journeymap.report import ConformanceSummary
+
+    report = analyze_file(
+        _TRANSITION / "disaster-recovery.yaml",
+        events=EventOptions(paths=(str(_FEEDBACK / "disaster-recovery-events.csv"),)),
+    )
+    assert report.observed is not None
+    a, b, c = (t.touchpoint for t in report.in_order()[:3])
+    assert (c, a) not in {(e.source, e.target) for e in report.edges}
+    conformance = ConformanceSummary(
+        cases=100,
+        fitting=70,
+        fitting_share=0.7,
+        deviations=(
+            ("not in the journey", a, c, a, 12),
+            ("skipped", b, a, c, 9),
+            ("repeated", c, None, None, 7),
+            ("not in the journey", b, b, a, 4),
+        ),
+    )
+    observed = dataclasses.replace(report.observed, conformance=conformance, min_cell=5)
+    report = dataclasses.replace(report, observed=observed)
+    plain = to_dot(report).source
+    assert "deviation" not in plain and "skipped by" not in plain
+    source = to_dot(report, MapOptions(overlay="conformance")).source
+    assert f'id="deviation-{slug(c)}--{slug(a)}"' in source
+    assert "not in the journey: 12 cases" in source
+    assert f'id="deviation-{slug(b)}--{slug(a)}"' not in source  # 4 cases, under min_cell
+    assert "skipped by 9 cases" in source and "repeated in 7 cases" in source
+    assert "Dashed red arrow: a move cases made that the journey lacks" in source
+
+
+def test_scenario_marks_changed_touchpoints_and_removed_requests() -> None:
+    from journeymap.pipeline import analyze_file
+
+    path = _TRANSITION / "transition-to-civilian-life.yaml"
+    report = analyze_file(path, scenario="dd214-shared-by-dod")
+    assert report.changes is not None
+    assert report.changes.added == ()
+    assert report.changes.changed == ("T5", "T6", "T8", "T9")
+    assert report.changes.removed_requests == tuple((t, "dd214") for t in ("T5", "T6", "T8", "T9"))
+    source = to_dot(report).source
+    assert source.count("no longer asks: DD-214") == 4
+    assert source.count(" request-removed") == 4
+    assert describe_map(report).title.endswith(
+        "with scenario DoD sends the DD-214 to VA, the state workforce agency and the DMV"
+    )
+    with pytest.raises(UsageError) as err:
+        analyze_file(path, scenario="nope")
+    assert str(err.value) == (
+        "unknown scenario: 'nope' (the journey's scenarios: dd214-shared-by-dod, "
+        "dd214-and-warm-enrollment)"
+    )

@@ -120,16 +120,22 @@ def test_story_tells_splits_shares_waits_and_loops_from_the_arrows() -> None:
     assert list(story) == ["s", "p", "q", "j", "k", "r", "e"]
     assert story["s"] == (
         "Ana starts with the Agency A: Start. Next, Ana goes through these steps at the same "
-        "time: Part one and Part two with the Agency B."
+        "time: Part one and Part two with the Agency B; the journey goes on when all of them "
+        "are done."
     )
     assert story["k"] == (
-        "Ana then deals with the Agency A: Decide. Of the people who go on, 25% are sent to "
-        "Review with the Agency B and 75% to End. There is usually a wait of 3 days before "
+        "Ana then deals with the Agency A: Decide. Most people who go on (75%) go to End; the "
+        "others (25%) go to Review with the Agency B. There is usually a wait of 3 days before "
         "Review."
     )
     assert story["r"] == (
-        "Ana then deals with the Agency B: Review. Then Ana is sent back to an earlier step: "
-        "Decide with the Agency A."
+        "Only some people come this way (25% of those who go on from Decide): Ana then deals "
+        "with the Agency B: Review. Then Ana is sent back to an earlier step: Decide with the "
+        "Agency A."
+    )
+    assert story["e"] == (
+        "Most people come this way (75% of those who go on from Decide): Ana then deals with "
+        "the Agency A: End. The journey ends here in success for 1,000 of every 1,000 who start."
     )
     nexts = {
         r.find("th").get_text(): r.find_all("td")[-1].get_text()
@@ -217,6 +223,10 @@ def _expected_story_numbers(
     """Durations, percentages and (lost, population) a story paragraph must show, in order."""
     t = report.touchpoint(tid)
     durations, percents, people = [], [], []
+    # a step reached by one alternative opens with that alternative's share
+    incoming = [e for e in report.edges if e.target == tid and not e.loop_back]
+    if len(incoming) == 1 and incoming[0].kind == "alternative" and incoming[0].share < 0.995:
+        percents.append(fmt.percent(incoming[0].share))
     if t.median_days:
         durations.append(fmt.days(t.median_days))
         if t.p90_days is not None:
@@ -227,7 +237,8 @@ def _expected_story_numbers(
         percents.append(fmt.percent(t.drop_off_rate))
         people.append((fmt.people(t.people_lost), fmt.people(report.metrics.population)))
     out = [e for e in report.edges if e.source == tid]
-    percents += [fmt.percent(e.share) for e in out if e.kind == "alternative"]
+    alternatives = sorted((e for e in out if e.kind == "alternative"), key=lambda e: -e.share)
+    percents += [fmt.percent(e.share) for e in alternatives]
     durations += [fmt.days(e.wait_days) for e in out if e.wait_days]
     return durations, percents, people
 
@@ -330,6 +341,9 @@ ALLOWED = (
     "journeymap.render.labels",
     "journeymap.render.theme",
     "journeymap.render.map",
+    "journeymap.render.compare_numbers",
+    "journeymap.comparison",
+    "journeymap.feedback_types",
 )
 
 
@@ -354,7 +368,9 @@ def test_html_package_imports_only_the_report_side() -> None:
         "__init__.py",
         "context.py",
         "contract.py",
+        "customer.py",
         "evidence.py",
+        "future.py",
         "story.py",
         "writer.py",
     ]
@@ -527,3 +543,227 @@ def test_docs_list_every_context_field() -> None:
     doc = (ROOT / "docs" / "narrative.md").read_text(encoding="utf-8")
     for name in NarrativeContext.documented_fields():
         assert f"| `{name}` |" in doc, name
+
+
+# -- customer feedback and current vs future ---------------------------------------------------
+
+TRANSITION = ROOT / "examples" / "life_events" / "transition-to-civilian-life.yaml"
+TRANSITION_FEEDBACK = ROOT / "examples" / "life_events" / "data" / "transition-feedback-a11v2.csv"
+
+
+@pytest.fixture(scope="module")
+def feedback_report() -> Report:
+    from journeymap.pipeline import FeedbackOptions, analyze_file
+
+    options = FeedbackOptions(paths=(str(TRANSITION_FEEDBACK),), every="quarter", by="channel")
+    return analyze_file(TRANSITION, feedback=options)
+
+
+@pytest.fixture(scope="module")
+def feedback_soup(feedback_report: Report) -> BeautifulSoup:
+    return soup_of(page(feedback_report))
+
+
+def _cells(row: object) -> list[str]:
+    return [c.get_text() for c in row.find_all(["th", "td"])]  # type: ignore[attr-defined]
+
+
+def test_trust_table_is_the_reports_feedback(
+    feedback_report: Report, feedback_soup: BeautifulSoup
+) -> None:
+    s = feedback_report.feedback
+    assert s is not None
+    rows = feedback_soup.select("#trust-table tbody tr")
+    assert [r.th.get_text() for r in rows] == list(feedback_report.order)
+    by_id = {r.touchpoint: r for r in s.touchpoints}
+    for row in rows:
+        tp = row.th.get_text()
+        m = by_id[tp].measure("trust")
+        assert m is not None and m.share is not None and m.low is not None and m.high is not None
+        flow = feedback_report.touchpoint(tp)
+        assert _cells(row) == [
+            tp,
+            flow.name,
+            fmt.percent(m.share),
+            f"{fmt.percent(m.low)}–{fmt.percent(m.high)}",
+            f"{m.answered:,}",
+            f"satisfaction {flow.satisfaction:g}",
+        ]
+    # hand-checked: 288 of 640 agree at the claim step (45%, Wilson 41.2%-48.9%)
+    claim = next(r for r in rows if r.th.get_text() == "T3")
+    assert _cells(claim)[2:] == ["45%", "41%–49%", "640", "satisfaction 2.4"]
+
+
+def test_trust_chart_plots_each_step_with_its_interval(feedback_soup: BeautifulSoup) -> None:
+    svg = feedback_soup.find("svg", attrs={"aria-labelledby": "trust-t trust-d"})
+    assert svg is not None
+    assert svg.find("title").get_text() == "Trust per step (measured)"
+    assert len(svg.find_all("circle")) == 11  # every step has enough answers
+    assert len(svg.select("line.err")) == 33  # an interval bar and two caps per point
+    labels = [t.get_text() for t in svg.find_all("text")]
+    assert "45%" in labels and "n 640" in labels and "n 70" in labels
+    heading = feedback_soup.find("h3", string=lambda t: t and t.startswith("How the journey file"))
+    assert heading is not None
+    assert heading.get_text() == (
+        "How the journey file says people feel (authored, not measured): satisfaction (1-5)"
+    )
+
+
+def test_suppressed_cells_say_so(feedback_soup: BeautifulSoup) -> None:
+    table = feedback_soup.find("caption", string="Trust per step and quarter, with 95 % intervals")
+    assert table is not None
+    rows = {r.th.get_text(): _cells(r)[1:] for r in table.parent.tbody.find_all("tr")}
+    assert list(rows) == ["Whole journey", *[f"T{i}" for i in (1, 2, 3)], "T3E"] + [
+        f"T{i}" for i in range(4, 11)
+    ]
+    # T10 had 4 answers in FY2024 Q1 and 13 in FY2024 Q3 (3 agreeing)
+    assert rows["T10"][0] == "suppressed (fewer than 10 answers)"
+    assert rows["T10"][2] == "23% (8.2%–50%), n 13"
+    assert rows["T3"][6] == "64% (53%–73%), n 83"  # the claim step improves from FY2025 Q3
+    trend = feedback_soup.find("svg", attrs={"aria-labelledby": "fbtrend-t fbtrend-d"})
+    assert [t.get_text() for t in trend.select("text.axis.small")][:2] == ["n 393", "n 417"]
+
+
+def test_feedback_section_drivers_findings_segments_and_burden(
+    feedback_report: Report, feedback_soup: BeautifulSoup
+) -> None:
+    section = feedback_soup.find(id="feedback")
+    assert section.h2.get_text() == "Customer feedback"
+    assert section.find("p", class_="lead-figure").get_text() == (
+        "Across the journey, 67% (65%–68%), n 3,390 of respondents agree they trust the service."
+    )
+    links = section.find("caption", string=lambda t: t and t.startswith("Trust with and without"))
+    first = _cells(links.parent.tbody.tr)
+    assert first == [
+        "effectiveness",
+        "went badly",
+        "39% (32%–47%), n 158",
+        "68% (66%–70%), n 3,232",
+        "−29 points",
+        "intervals do not overlap",
+    ]
+    joined = [li.strong.get_text() for li in section.select("ul.joined li")]
+    expected = [f.title for f in feedback_report.findings if f.kind in ("feedback", "burden")]
+    assert joined == [f"{t}." for t in expected] and len(joined) == 8
+    segments = section.find("caption", string="Trust per step and channel, with 95 % intervals")
+    assert [th.get_text() for th in segments.parent.thead.find_all("th")] == [
+        "Step",
+        "in_person",
+        "mail",
+        "online",
+    ]
+    caption = "Each form's burden estimate per response beside the step's effort"
+    body = section.find("caption", string=caption).parent.tbody
+    burden = {r.th.get_text(): _cells(r)[1:] for r in body.find_all("tr")}
+    assert burden["T3 File a VA disability claim (Benefits Delivery at Discharge)"] == [
+        "VA Form 21-526EZ",
+        "2900-0747",
+        "25 minutes",
+        "6 hours",
+        "14.4×",
+        f"{feedback_report.burden.rows[0].public_burden_hours:,.0f}",  # type: ignore[union-attr]
+        "yes",
+    ]
+
+
+def test_no_feedback_no_scenario_sections(tiny_html: str) -> None:
+    soup = soup_of(tiny_html)
+    assert soup.find(id="feedback") is None and soup.find(id="scenario") is None
+    assert soup.find(id="trust-table") is None
+
+
+SCENARIO = """scenarios:
+  - id: ssn-once
+    title: DMV gets the SSN from SSA
+    assumptions: SSA shares it <b>electronically</b>
+    changes:
+      - ask_once: ssn
+        effort_saved: 30min
+"""
+
+
+def test_scenario_section_is_the_comparisons() -> None:
+    from journeymap.comparison import MEASURES
+    from journeymap.scenarios import compare
+
+    journey = parse_journey(tiny_journey_text() + SCENARIO)
+    comparison = compare(journey)
+    soup = soup_of(page(analyze(journey), comparison=comparison))
+    section = soup.find(id="scenario")
+    assert section.h2.get_text() == "Current and future"
+    assert section.h3.get_text() == "Scenario ssn-once"
+    assumptions = section.find("p", class_="assumptions")
+    assert assumptions.get_text() == "Assumptions: SSA shares it <b>electronically</b>"
+    rows = section.select("table.measures tbody tr")
+    assert [r.th.get_text() for r in rows] == [label for _, label, _ in MEASURES]
+    requests = next(_cells(r) for r in rows if r.th.get_text() == "Requests")
+    assert requests == ["Requests", "per starter", "2.80", "1.90", "−0.90"]
+    alt = comparison.alternatives[0]
+    for row, (name, _, _) in zip(rows, MEASURES, strict=True):
+        before, after = comparison.baseline.get(name), alt.measures.get(name)
+        cells = _cells(row)
+        if before is None:
+            assert cells[2:] == ["–", "–", "–"]
+            continue
+        digits = 2 if name in ("requests", "repeat_requests", "handoffs") else 1
+        digits = 0 if name in ("touchpoints", "completions_per_period") else digits
+        digits = 0 if name == "time_tax_hours_per_period" else digits
+        assert cells[2] == f"{before:,.{digits}f}" and cells[3] == f"{after:,.{digits}f}"
+    chart = section.find("svg")
+    assert chart["role"] == "img"
+    assert len(chart.select("rect.bar")) == 1 + sum(  # the legend's swatch, then one per measure
+        1 for n, _, _ in MEASURES if comparison.baseline.get(n) is not None
+    )
+    assert section.find("li").get_text() == ("Change 1: ask_once ssn, 30min saved per ask")
+    assert soup.find("nav").find("a", href="#scenario") is not None
+
+
+def test_compare_page_has_the_report_look() -> None:
+    from journeymap.render.compare import render_compare_html
+    from journeymap.scenarios import compare
+
+    html = render_compare_html(compare(parse_journey(tiny_journey_text() + SCENARIO)))
+    soup = soup_of(html)
+    narrative = soup_of(page(analyze(parse_journey(tiny_journey_text()))))
+    assert soup.style.get_text() == narrative.style.get_text()
+    assert soup.find("a", class_="skip")["href"] == "#main"
+    assert soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"}) is not None
+
+
+def test_suppressed_steps_are_shown_as_such_in_the_trust_chart() -> None:
+    from journeymap.pipeline import FeedbackOptions, analyze_file
+
+    options = FeedbackOptions(paths=(str(TRANSITION_FEEDBACK),), min_cell=100)
+    soup = soup_of(page(analyze_file(TRANSITION, feedback=options)))
+    row = next(r for r in soup.select("#trust-table tbody tr") if r.th.get_text() == "T10")
+    assert _cells(row) == [
+        "T10",
+        "UCX claim denied; no income bridge after separation",
+        "suppressed (fewer than 100 answers)",
+        "satisfaction 1.2",
+    ]
+    svg = soup.find("svg", attrs={"aria-labelledby": "trust-t trust-d"})
+    assert len(svg.find_all("circle")) == 10
+    assert [t.get_text() for t in svg.select("text.small")][-1] == "hidden"
+    # the line stops before the hidden step (the last one): no segment drawn to it
+    assert svg.find("path", class_="curve")["d"].count("M") == 1
+
+
+def test_report_command_scenario_option(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from journeymap.cli import cli
+
+    journey = tmp_path / "j.yaml"
+    journey.write_text(tiny_journey_text() + SCENARIO, encoding="utf-8")
+    out = tmp_path / "r.html"
+    args = ["report", str(journey), "-o", str(out), "--engine", "none"]
+    result = CliRunner().invoke(cli, [*args, "--scenario", "nope"])
+    assert result.exit_code == 2 and not out.exists()
+    assert "Invalid value for '--scenario': no scenario 'nope' in journey 'tiny' (known: " in (
+        result.output
+    )
+    result = CliRunner().invoke(cli, [*args, "--scenario", "ssn-once"])
+    assert result.exit_code == 0, result.output
+    soup = soup_of(out.read_text(encoding="utf-8"))
+    assert soup.find(id="scenario").h3.get_text() == "Scenario ssn-once"

@@ -31,23 +31,26 @@ import networkx as nx
 from ..graph import build_graph
 from ..models import Journey
 from ..report import (
-    DEFAULT_POPULATION,
     Bottleneck,
     DropOff,
-    DuplicateRequest,
     EvidenceSummary,
     FarOff,
     FormInfo,
     Handoff,
     Metrics,
     ObservedSummary,
-    Reissue,
     Report,
     TouchpointFlow,
 )
-from .duplicates import asked_counts, find_duplicate_candidates
+from .asks import (
+    find_duplicate_requests,
+    find_reissued_requests,
+)
+from .asks import population_of as _population
+from .effect import MAIN_PATH_RULE, find_bottlenecks_by_effect, find_effects, main_path
 from .findings import build_findings
 from .flow import Block, Flow, find_blocks, find_flow
+from .person import find_exchanges, find_person_side
 from .structure import find_back_edges, find_order
 from .timing import (
     CriticalPath,
@@ -73,6 +76,7 @@ __all__ = [
     "find_critical_path",
     "find_drop_off",
     "find_duplicate_requests",
+    "find_exchanges",
     "find_expected_days",
     "find_flow",
     "find_handoffs",
@@ -82,10 +86,6 @@ __all__ = [
 ]
 
 
-def _population(G: nx.DiGraph, population: int | None) -> int:
-    return population or G.graph.get("population") or DEFAULT_POPULATION
-
-
 def find_bottlenecks(
     G: nx.DiGraph,
     *,
@@ -93,181 +93,62 @@ def find_bottlenecks(
     critical: CriticalPath | None = None,
     population: int | None = None,
 ) -> Iterator[Bottleneck]:
-    """Touchpoints ranked by contribution to elapsed time: expected visits x median days.
+    """Touchpoints ranked by their effect on expected elapsed time: expected visits x median
+    days, where a parallel branch that is not the slowest adds nothing (it has slack).
 
-    ``share`` is the touchpoint's part of the sum over all touchpoints. Touchpoints without a
-    duration are left out (the evidence summary lists them).
+    ``share`` is the touchpoint's part of the sum over all touchpoints; ``slack_days`` how
+    long it can grow before the journey takes longer; ``on_main_path`` whether most people's
+    time depends on it. Touchpoints without a duration are left out (the evidence summary
+    lists them).
     """
     flow = flow or find_flow(G)
     critical = critical or find_critical_path(G, flow=flow)
-    pop = _population(G, population)
-    on_path = set(critical.path or ())
-    rows = []
-    for node, attrs in G.nodes(data=True):
-        if attrs["median_days"] is None:
-            continue
-        rows.append((flow.visits[node] * attrs["median_days"], node))
-    total = sum(r[0] for r in rows)
-    rows.sort(key=lambda r: (-r[0], G.nodes[r[1]]["order"]))
-    for rank, (expected, node) in enumerate(rows, start=1):
-        attrs = G.nodes[node]
-        path_share = None
-        if critical.days:
-            path_share = attrs["median_days"] / critical.days if node in on_path else 0.0
-        yield Bottleneck(
-            rank=rank,
-            touchpoint=node,
-            name=attrs["name"],
-            agency=attrs["agency"],
-            expected_days=expected,
-            share=expected / total if total else 0.0,
-            median_days=attrs["median_days"],
-            expected_visits=flow.visits[node],
-            people_lost=pop * flow.visits[node] * float(attrs["drop_off"] or 0.0),
-            on_critical_path=node in on_path,
-            critical_path_share=path_share,
-            evidence=attrs["evidence"],
-        )
-
-
-def _ping_pong(G: nx.DiGraph, u: str, v: str) -> bool:
-    """True when the person, handed from agency A to B at (u, v), is handed back to A."""
-    home = G.nodes[u]["agency"]
-    there = G.nodes[v]["agency"]
-    seen = {v}
-    stack = [v]
-    while stack:
-        node = stack.pop()
-        for nxt in G.successors(node):
-            agency = G.nodes[nxt]["agency"]
-            if agency == home:
-                return True
-            if agency == there and nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return False
+    effects = find_effects(G, flow=flow)
+    main, _ = main_path(G, flow=flow, back=find_back_edges(G), effects=effects)
+    yield from find_bottlenecks_by_effect(
+        G,
+        flow=flow,
+        critical=critical,
+        population=_population(G, population),
+        main=main,
+        effects=effects,
+    )
 
 
 def find_handoffs(
     G: nx.DiGraph, *, flow: Flow | None = None, population: int | None = None
 ) -> Iterator[Handoff]:
-    """Every edge between touchpoints of different agencies, in file order of its source."""
+    """Handoffs as the person feels them, in file order of the arrow's source.
+
+    A milestone (``kind: milestone``), a backstage or support step and an automated step are
+    passed through: an arrow into a person-facing touchpoint is a handoff when the
+    person-facing touchpoint the person came from belongs to another agency. Ping-pong: the
+    person can later come back to the first agency after dealing only with the second.
+    Exchanges between agencies behind the scenes are :func:`find_exchanges`.
+    """
     flow = flow or find_flow(G)
-    pop = _population(G, population)
-    agencies = G.graph["agencies"]
-    edges = sorted(
-        (e for e in G.edges if G.edges[e]["handoff"]),
-        key=lambda e: (G.nodes[e[0]]["order"], G.nodes[e[1]]["order"]),
-    )
-    for u, v in edges:
-        a, b = agencies[G.nodes[u]["agency"]], agencies[G.nodes[v]["agency"]]
-        crossing = flow.edge_flow[(u, v)]
-        yield Handoff(
-            from_touchpoint=u,
-            to_touchpoint=v,
-            from_agency=a["id"],
-            to_agency=b["id"],
-            boundary=G.edges[u, v]["boundary"],
-            from_level=a["level"],
-            to_level=b["level"],
-            from_department=a["department"],
-            to_department=b["department"],
-            people=pop * crossing,
-            share_of_starters=crossing,
-            wait_days=G.edges[u, v]["wait_days"],
-            people_lost_after=pop * crossing * float(G.nodes[v]["drop_off"] or 0.0),
-            ping_pong=_ping_pong(G, u, v),
-            kind=G.edges[u, v]["kind"],
-        )
-
-
-def find_duplicate_requests(
-    G: nx.DiGraph, *, flow: Flow | None = None, population: int | None = None
-) -> Iterator[DuplicateRequest]:
-    """Data items one person can be asked for more than once, most people asked again first."""
-    flow = flow or find_flow(G)
-    pop = _population(G, population)
-    givers: dict[str, list[str]] = {}
-    for node in G.nodes:
-        for item in G.nodes[node]["gives"]:
-            givers.setdefault(item, []).append(node)
-    rows = []
-    for cand in find_duplicate_candidates(G, flow=flow):
-        all_askers = {n for n in G.nodes if cand.item in G.nodes[n]["asks"]}
-        counts = asked_counts(G, all_askers, flow=flow)
-        expected = sum(flow.visits[n] for n in all_askers)
-        agencies = tuple(dict.fromkeys(G.nodes[n]["agency"] for n in cand.touchpoints))
-        issued_by = tuple(
-            sorted(
-                (
-                    g
-                    for g in givers.get(cand.item, [])
-                    if any(a in nx.descendants(G, g) for a in cand.touchpoints)
-                ),
-                key=lambda n: G.nodes[n]["order"],
-            )
-        )
-        data = G.graph["data"][cand.item]
-        rows.append(
-            DuplicateRequest(
-                item=cand.item,
-                name=data["name"],
-                scope="cross_agency" if len(agencies) > 1 else "same_agency",
-                touchpoints=cand.touchpoints,
-                agencies=agencies,
-                asked_again_at=cand.later_asks,
-                expected_asks_per_person=expected,
-                asked_rate=counts.at_least_once,
-                asked_again_rate=counts.at_least_twice,
-                people_asked_again=pop * counts.at_least_twice,
-                repeat_requests=pop * max(0.0, expected - counts.at_least_once),
-                via_loop=cand.via_loop,
-                issued_by=issued_by,
-                sensitive=data["sensitive"],
-                government_issued=data["government_issued"],
-            )
-        )
-    rows.sort(key=lambda d: (-round(d.people_asked_again, 9), -len(d.agencies), d.item))
-    yield from rows
-
-
-def find_reissued_requests(
-    G: nx.DiGraph, *, flow: Flow | None = None, population: int | None = None
-) -> Iterator[Reissue]:
-    """Items a touchpoint ``gives`` that a later touchpoint ``asks`` the person for again."""
-    flow = flow or find_flow(G)
-    pop = _population(G, population)
-    by_item: dict[str, tuple[set[str], set[str]]] = {}
-    for node in G.nodes:
-        for item in G.nodes[node]["gives"]:
-            later = nx.descendants(G, node)
-            for asker in later:
-                if item in G.nodes[asker]["asks"]:
-                    given, asked = by_item.setdefault(item, (set(), set()))
-                    given.add(node)
-                    asked.add(asker)
-    order = lambda n: G.nodes[n]["order"]  # noqa: E731
-    for item in sorted(by_item):
-        given, asked = by_item[item]
-        given_at = tuple(sorted(given, key=order))
-        asked_at = tuple(sorted(asked, key=order))
-        yield Reissue(
-            item=item,
-            name=G.graph["data"][item]["name"],
-            given_at=given_at,
-            asked_at=asked_at,
-            issuing_agencies=tuple(dict.fromkeys(G.nodes[n]["agency"] for n in given_at)),
-            asking_agencies=tuple(dict.fromkeys(G.nodes[n]["agency"] for n in asked_at)),
-            people=pop * sum(flow.visits[n] for n in asked_at),
-        )
+    yield from find_person_side(G, flow=flow, population=_population(G, population)).handoffs
 
 
 def find_drop_off(
-    G: nx.DiGraph, *, flow: Flow | None = None, population: int | None = None
+    G: nx.DiGraph,
+    *,
+    flow: Flow | None = None,
+    population: int | None = None,
+    handoff_edges: frozenset[tuple[str, str]] | None = None,
 ) -> Iterator[DropOff]:
-    """Abandonment per touchpoint with a known drop_off, most people lost first."""
+    """Abandonment per touchpoint with a known drop_off, most people lost first.
+
+    ``after_handoff``: the person arrives here handed off from another agency (a handoff as
+    :func:`find_handoffs` defines it); ``handoff_edges`` passes the arrows that carry one
+    when they are known already."""
     flow = flow or find_flow(G)
     pop = _population(G, population)
+    felt = (
+        handoff_edges
+        if handoff_edges is not None
+        else find_person_side(G, flow=flow, population=pop).edges
+    )
     rows = []
     for node, attrs in G.nodes(data=True):
         if attrs["drop_off"] is None:
@@ -286,7 +167,7 @@ def find_drop_off(
             arrivals=arrivals,
             people_lost=lost,
             share_of_losses=lost / total if total else 0.0,
-            after_handoff=any(G.edges[p, node]["handoff"] for p in G.predecessors(node)),
+            after_handoff=any((p, node) in felt for p in G.predecessors(node)),
             in_parallel_block=node in flow.block_of,
         )
 
@@ -408,22 +289,42 @@ def analyze(
     sim = None
     if any(G.nodes[n]["p90_days"] is not None for n in G.nodes):
         sim = simulate(G, flow=flow, runs=runs, seed=seed)
-    bottlenecks = tuple(find_bottlenecks(G, flow=flow, critical=critical, population=pop))
-    handoffs = tuple(find_handoffs(G, flow=flow, population=pop))
+    effects = find_effects(G, flow=flow)
+    back = find_back_edges(G)
+    main, main_days = main_path(G, flow=flow, back=back, effects=effects)
+    bottlenecks = tuple(
+        find_bottlenecks_by_effect(
+            G, flow=flow, critical=critical, population=pop, main=main, effects=effects
+        )
+    )
+    person = find_person_side(G, flow=flow, population=pop)
+    handoffs = person.handoffs
+    exchanges = find_exchanges(G, flow=flow, population=pop)
     duplicates = tuple(find_duplicate_requests(G, flow=flow, population=pop))
     reissued = tuple(find_reissued_requests(G, flow=flow, population=pop))
-    drop_off = tuple(find_drop_off(G, flow=flow, population=pop))
+    drop_off = tuple(find_drop_off(G, flow=flow, population=pop, handoff_edges=person.edges))
     evidence = _evidence(G)
     from .view import build_view
 
-    view = build_view(G, flow=flow, critical_path=critical.path, population=pop)
+    view = build_view(
+        G,
+        flow=flow,
+        critical_path=critical.path,
+        population=pop,
+        handoff_edges=person.edges,
+        exchange_edges=frozenset((x.from_touchpoint, x.to_touchpoint) for x in exchanges),
+        main_path=main,
+    )
     position = {n: i for i, n in enumerate(view.order)}
 
     on_path = set(critical.path or ())
+    on_main = set(main)
     asks_again: dict[str, list[str]] = {}
+    sent_back: dict[str, list[str]] = {}
     for dup in duplicates:
         for node in dup.asked_again_at:
-            asks_again.setdefault(node, []).append(dup.item)
+            target = sent_back if node in dup.sent_back_at else asks_again
+            target.setdefault(node, []).append(dup.item)
     reasks: dict[str, list[str]] = {}
     for r in reissued:
         for node in r.asked_at:
@@ -475,6 +376,9 @@ def analyze(
                 join=a["join"],
                 is_start=node == G.graph["start"],
                 outcome=a["outcome"],
+                asks_when_sent_back=tuple(sorted(set(sent_back.get(node, [])))),
+                on_main_path=node in on_main,
+                milestone=bool(a.get("milestone")),
             )
         )
     effort_total = sum(f.expected_effort_hours for f in flows) if has_effort else None
@@ -515,6 +419,12 @@ def analyze(
         completions=pop * flow.completion_rate,
         failures=pop * flow.failure_rate,
         abandonments=pop * flow.abandon_rate,
+        main_path=main or None,
+        main_path_days=main_days if main else None,
+        main_path_rule=MAIN_PATH_RULE,
+        exchange_count=len(exchanges),
+        expected_exchanges_per_person=sum(x.share_of_starters for x in exchanges),
+        simulation_note=sim.note if sim else None,
     )
     partial = Report(
         journey=G.graph["journey"],
@@ -523,7 +433,10 @@ def analyze(
         metrics=metrics,
         touchpoints=tuple(flows),
         bottlenecks=bottlenecks,
-        bottleneck_metric="expected_days (expected visits x median days per person who starts)",
+        bottleneck_metric=(
+            "expected_days: expected visits x median days per person who starts; a parallel "
+            "branch that is not the slowest adds nothing (see slack_days)"
+        ),
         handoffs=handoffs,
         handoff_matrix=matrix,
         duplicate_requests=duplicates,
@@ -537,6 +450,7 @@ def analyze(
         agencies=view.agencies,
         stages=view.stages,
         data_items=view.data_items,
+        behind_the_scenes=exchanges,
     )
     life = G.graph.get("context", {}).get("life_experience")
     findings = build_findings(G, partial, top=top)
@@ -563,11 +477,21 @@ def analyze(
 
 
 def _observed_handoffs(journey: Journey, log: ObservedLog) -> tuple[tuple[str, str, int], ...]:
-    """Observed moves between touchpoints of different agencies, summed per agency pair."""
+    """Observed moves between person-facing touchpoints of different agencies, summed per
+    agency pair (milestones, backstage, support and automated steps are not handoffs)."""
+
+    def behind(tid: str) -> bool:
+        tp = journey.touchpoint(tid)
+        return (
+            tp.kind == "milestone"
+            or (tp.lane is not None and tp.lane.value in ("backstage", "support"))
+            or (tp.channel is not None and tp.channel.value == "automated")
+        )
+
     pairs: dict[tuple[str, str], int] = {}
     for t in log.transitions:
         a, b = journey.touchpoint(t.source).agency, journey.touchpoint(t.target).agency
-        if a != b and not t.suppressed:
+        if a != b and not t.suppressed and not behind(t.source) and not behind(t.target):
             pairs[(a, b)] = pairs.get((a, b), 0) + t.count
     return tuple((a, b, n) for (a, b), n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])))
 

@@ -332,6 +332,13 @@ def join_feedback(
     report: Report, obs: ObservedFeedback, journey: Journey | None
 ) -> tuple[FeedbackSummary, tuple[Finding, ...]]:
     """The feedback section of the Report, and the findings it supports."""
+    given: object = obs
+    if not isinstance(given, ObservedFeedback):
+        from ..exceptions import JourneymapTypeError
+
+        kind = type(given).__name__
+        msg = f"feedback must be an ObservedFeedback (from read_feedback), not {kind}"
+        raise JourneymapTypeError(msg)
     names = {t.touchpoint: t.name for t in report.touchpoints}
     served = _served(report, journey)
     order = list(report.order or names)

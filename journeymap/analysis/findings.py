@@ -18,11 +18,12 @@ from __future__ import annotations
 import networkx as nx
 
 from .. import fmt
-from ..report import Finding, Report, Severity
+from ..report import Bottleneck, Finding, Report, Severity
 
 __all__ = ["build_findings"]
 
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+_GOVERNMENT = frozenset({"federal", "state", "local", "tribal", "territorial"})
 
 
 def _evidence_of(G: nx.DiGraph, nodes: tuple[str, ...]) -> str:
@@ -44,6 +45,41 @@ def _agency_list(agencies: tuple[str, ...]) -> str:
     return ", ".join(agencies[:-1]) + " and " + agencies[-1]
 
 
+def _behind(report: Report) -> str:
+    n = report.metrics.exchange_count
+    if not n:
+        return ""
+    return (
+        f"; besides, {fmt.plural(n, 'exchange')} between agencies happen behind the scenes "
+        "and are not counted as handoffs"
+    )
+
+
+def _bottleneck_advice(b: Bottleneck) -> str:
+    """Advice that fits the case: rework, the slowest of parallel work, or a plain step."""
+    if b.case == "rework":
+        return (
+            "Reduce rework here first: request all evidence up front and tell people exactly "
+            "what is missing."
+        )
+    standard = (
+        "pre-fill from data the government already holds, set a service standard and publish "
+        "status so people are not left waiting blind."
+    )
+    if b.case == "slowest_branch":
+        return (
+            f"Shorten {b.agency}'s step: it is the slowest of the work done at the same time, "
+            "so every day saved here shortens the journey until another branch becomes the "
+            f"slowest; {standard}"
+        )
+    if b.case == "parallel_slack":
+        return (
+            f"It runs alongside slower work with {fmt.days(b.slack_days)} of slack: making it "
+            "faster does not shorten the journey; look at its drop-off and effort instead."
+        )
+    return f"Shorten {b.agency}'s step: {standard}"
+
+
 def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Finding, ...]:
     """All findings of a report, most severe first (stable within a severity)."""
     pop = report.metrics.population
@@ -54,9 +90,9 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
         if b.share < 0.05 and b.rank > 1:
             continue
         severity = "high" if b.share >= 0.3 else "medium" if b.share >= 0.15 else "low"
-        path = " It is on the critical path." if b.on_critical_path else ""
+        path = " Most people's time depends on it (main path)." if b.on_main_path else ""
         loop = ""
-        if b.expected_visits > 1.000001:
+        if b.case == "rework":
             loop = f" People pass it {b.expected_visits:.2f} times on average (rework)."
         out.append(
             Finding(
@@ -68,14 +104,7 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
                     f"contributes {fmt.days(b.expected_days)} of elapsed time per person who "
                     f"starts, {fmt.percent(b.share)} of the total.{path}{loop}"
                 ),
-                recommendation=(
-                    "Reduce rework here first: request all evidence up front and tell people "
-                    "exactly what is missing."
-                    if loop
-                    else f"Shorten or take {b.agency}'s step off the critical path: pre-fill "
-                    "from data the government already holds, set a service standard and "
-                    "publish status so people are not left waiting blind."
-                ),
+                recommendation=_bottleneck_advice(b),
                 touchpoints=(b.touchpoint,),
                 agencies=(b.agency,),
                 evidence=_evidence_of(G, (b.touchpoint,)),
@@ -97,30 +126,42 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
             severity = "low"
         who = _agency_list(d.agencies)
         name = fmt.in_sentence(d.name)
-        loop = " A loop asks for it again." if d.via_loop else ""
+        it = "them" if fmt.is_plural(d.name) else "it"
+        loop = ""
+        if d.only_when_sent_back:
+            loop = f" Only people sent back through a loop are asked for {it} again."
+        elif d.via_loop:
+            loop = f" A loop asks for {it} again."
         issued = ""
         if d.issued_by:
-            issued = f" The government issued it itself at {_name(G, d.issued_by[0])}."
+            giver = G.nodes[d.issued_by[0]]["agency"]
+            level = G.graph["agencies"][giver]["level"]
+            issued = (
+                f" The government issued {it} itself at {_name(G, d.issued_by[0])}."
+                if level in _GOVERNMENT
+                else f" {_name(G, d.issued_by[0])} issued {it} earlier in the journey."
+            )
         out.append(
             Finding(
                 kind="duplicate_request",
                 severity=severity,
-                title=f"Ask once: the {name} is requested by {who}"
+                title=f"Ask once: the {name} {fmt.verb(d.name, 'is', 'are')} requested by {who}"
                 if len(d.agencies) > 1
                 else f"Ask once: {d.agencies[0]} asks for the {name} more than once",
                 detail=(
-                    f"{len(d.touchpoints)} touchpoints ask for the {name} "
-                    f"({', '.join(d.touchpoints)}). A person who starts is asked for it "
+                    f"{fmt.plural(len(d.touchpoints), 'touchpoint')} "
+                    f"{'asks' if len(d.touchpoints) == 1 else 'ask'} for the {name} "
+                    f"({', '.join(d.touchpoints)}). A person who starts is asked for {it} "
                     f"{d.expected_asks_per_person:.2f} times on average; "
                     f"{fmt.percent(rate)} of people ({fmt.people(d.people_asked_again)} of "
-                    f"{fmt.people(pop)}) are asked for it more than once.{loop}{issued}"
+                    f"{fmt.people(pop)}) are asked for {it} more than once.{loop}{issued}"
                 ),
                 recommendation=(
                     f"Collect the {name} once and share it between {who} with the "
                     "person's consent (A-11: 'only requires giving the government information "
                     "once')."
                     if len(d.agencies) > 1
-                    else f"Keep the {name} from the first request and reuse it within "
+                    else f"Keep the {name} from the first request and reuse {it} within "
                     f"{d.agencies[0]}."
                 ),
                 touchpoints=d.touchpoints,
@@ -136,21 +177,27 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
         )
 
     for r in report.reissued_requests:
+        it = "them" if fmt.is_plural(r.name) else "it"
+        askers = [_name(G, n) for n in r.asked_at]
+        holder = "the government already holds" if r.government else "was already issued"
         out.append(
             Finding(
                 kind="reissued_request",
                 severity="medium",
-                title=f"The {r.name} issued by {_agency_list(r.issuing_agencies)} is asked "
+                title=f"The {fmt.in_sentence(r.name)} issued by "
+                f"{_agency_list(r.issuing_agencies)} {fmt.verb(r.name, 'is', 'are')} asked "
                 f"for again by {_agency_list(r.asking_agencies)}",
                 detail=(
-                    f"{_name(G, r.given_at[0])} issues the {r.name}; later "
-                    f"{', '.join(_name(G, n) for n in r.asked_at)} ask the person to provide "
-                    f"it ({fmt.people(r.people)} requests per {fmt.people(pop)} people)."
+                    f"{_name(G, r.given_at[0])} issues the {fmt.in_sentence(r.name)}; later "
+                    f"{_agency_list(tuple(askers))} {'asks' if len(askers) == 1 else 'ask'} "
+                    f"the person to provide {it} ({fmt.people(r.people)} requests per "
+                    f"{fmt.people(pop)} people)."
                 ),
                 recommendation=(
-                    f"Have {_agency_list(r.asking_agencies)} retrieve the {r.name} from "
-                    f"{_agency_list(r.issuing_agencies)} directly (system to system) instead "
-                    "of asking the person for a document the government already holds."
+                    f"Have {_agency_list(r.asking_agencies)} retrieve the "
+                    f"{fmt.in_sentence(r.name)} from {_agency_list(r.issuing_agencies)} "
+                    "directly (system to system, with the person's consent) instead of asking "
+                    f"the person for a document that {holder}."
                 ),
                 touchpoints=(*r.given_at, *r.asked_at),
                 agencies=tuple(dict.fromkeys((*r.issuing_agencies, *r.asking_agencies))),
@@ -170,11 +217,7 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
         after = ""
         if leak.after_handoff:
             sources = sorted(
-                {
-                    G.nodes[p]["agency"]
-                    for p in G.predecessors(leak.touchpoint)
-                    if G.edges[p, leak.touchpoint]["handoff"]
-                }
+                {h.from_agency for h in report.handoffs if h.to_touchpoint == leak.touchpoint}
             )
             after = f" It comes right after a handoff from {_agency_list(tuple(sources))}."
         out.append(
@@ -202,7 +245,13 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
             )
         )
 
-    pongs = [h for h in report.handoffs if h.ping_pong]
+    pongs = list(
+        {
+            (h.from_agency, h.to_agency): h
+            for h in sorted(report.handoffs, key=lambda h: h.people)
+            if h.ping_pong
+        }.values()
+    )
     for h in pongs:
         out.append(
             Finding(
@@ -239,7 +288,7 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
                 detail=(
                     f"The journey has {fmt.plural(m.handoff_count, 'handoff')} between "
                     f"{fmt.plural(m.agency_count, 'agency', 'agencies')} ({levels} across levels "
-                    "of government). "
+                    f"of government){_behind(report)}. "
                     f"The costliest is {busiest.from_agency} to {busiest.to_agency} "
                     f"({busiest.from_touchpoint} to {busiest.to_touchpoint}): "
                     f"{fmt.people(busiest.people)} people cross and "

@@ -125,6 +125,12 @@ def check_analyze_arguments(
         if observed is not None:
             msg = "observed evidence needs the Journey (journey), not only its graph"
             raise JourneymapTypeError(msg)
+    from ..observed import ObservedLog
+
+    if observed is not None and not isinstance(observed, ObservedLog):
+        kind = _type_name(observed)
+        msg = f"observed must be an ObservedLog (from read_event_log) or None, not {kind}"
+        raise JourneymapTypeError(msg)
     if population is not None:
         _whole("population", population, 1, MAX_PEOPLE, f"a whole number from 1 to {MAX_PEOPLE:,}")
     _whole("runs", runs, 1, None, "a whole number of simulated people, at least 1")

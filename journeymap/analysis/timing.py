@@ -36,10 +36,31 @@ Z90 = 1.2815515655446004
 
 
 def _days(G: nx.DiGraph, node: str, *, mean: bool = False) -> float:
+    """The median; with ``mean``, the mean of the distribution the simulation draws from: the
+    given mean, else the lognormal through median and p90 (``median x exp(sigma^2 / 2)``),
+    else the median."""
     attrs = G.nodes[node]
     if mean and attrs["mean_days"] is not None:
         return float(attrs["mean_days"])
-    return float(attrs["median_days"] or 0.0)
+    median = float(attrs["median_days"] or 0.0)
+    p90 = attrs["p90_days"]
+    if mean and median > 0 and p90 is not None and p90 > median:
+        sigma = (math.log(p90) - math.log(median)) / Z90
+        return median * math.exp(sigma * sigma / 2)
+    return median
+
+
+def quantile_top(median: float, p90: float, mean: float) -> float:
+    """The top of the piecewise-linear quantile function through (0, 0), (0.5, median) and
+    (0.9, p90) whose mean is ``mean``: ``(mean - 0.45 median - 0.25 p90) / 0.05``, at least
+    p90 (a mean too small for that shape is not kept).
+
+    >>> quantile_top(2.0, 10.0, 3.0)
+    10.0
+    >>> round(quantile_top(2.0, 10.0, 5.0), 9)
+    32.0
+    """
+    return max(p90, (mean - 0.45 * median - 0.25 * p90) / 0.05)
 
 
 def _wait(G: nx.DiGraph, u: str, v: str) -> float:
@@ -264,6 +285,8 @@ class Simulation:
     runs: int
     seed: int
     completers: int
+    #: how each touchpoint's time was drawn (the methods used, in words)
+    note: str | None = None
 
 
 #: The most touchpoint visits one simulation may make (runs are reduced to fit).
@@ -284,11 +307,19 @@ class _Walker:
         self.mu: list[float] = []
         self.sigma: list[float] = []
         self.median: list[float] = []
+        #: (median, p90, top) where median, p90 and mean are known: piecewise-linear quantiles
+        self.quant: list[tuple[float, float, float] | None] = []
         for n in nodes:
             m = float(G.nodes[n]["median_days"] or 0.0)
             p90 = G.nodes[n]["p90_days"]
+            mean = G.nodes[n]["mean_days"]
             self.median.append(m)
-            if m > 0 and p90 is not None and p90 > m:
+            fitted = m >= 0 and p90 is not None and mean is not None and p90 >= m and p90 > 0
+            self.quant.append((m, float(p90), quantile_top(m, p90, mean)) if fitted else None)
+            if fitted:
+                self.mu.append(0.0)
+                self.sigma.append(0.0)
+            elif m > 0 and p90 is not None and p90 > m:
                 self.mu.append(math.log(m))
                 self.sigma.append((math.log(p90) - math.log(m)) / Z90)
             else:
@@ -320,7 +351,7 @@ class _Walker:
         Each frame walks from a node to its ``stop`` (a join, or -1 for an end) with its own
         step limit; a split pushes one frame per branch, in turn, and keeps the slowest.
         """
-        drop, sigma, mu, median = self.drop, self.sigma, self.mu, self.median
+        drop, sigma, mu, median, quant = self.drop, self.sigma, self.mu, self.median, self.quant
         succ, cumulative, waits, join_of = self.succ, self.cumulative, self.waits, self.join_of
         split, success, max_steps = self.split, self.success, self.max_steps
         random_, gauss, exp = self.rng.random, self.rng.gauss, math.exp
@@ -341,8 +372,18 @@ class _Walker:
                 if drop[node] and random_() < drop[node]:
                     status = 0
                     break
-                s = sigma[node]
-                t += exp(gauss(mu[node], s)) if s else median[node]
+                q = quant[node]
+                if q is not None:
+                    u = random_()
+                    if u < 0.5:
+                        t += q[0] * u / 0.5
+                    elif u < 0.9:
+                        t += q[0] + (q[1] - q[0]) * (u - 0.5) / 0.4
+                    else:
+                        t += q[1] + (q[2] - q[1]) * (u - 0.9) / 0.1
+                else:
+                    s = sigma[node]
+                    t += exp(gauss(mu[node], s)) if s else median[node]
                 out = succ[node]
                 if not out:
                     status = 1 if success[node] else 2
@@ -383,7 +424,10 @@ class _Walker:
 
 @pausing_collector
 def simulate(G: nx.DiGraph, *, flow: Flow, runs: int = 10_000, seed: int = 0) -> Simulation:
-    """Simulate ``runs`` people; durations with a ``p90`` are lognormal through median and p90.
+    """Simulate ``runs`` people. A duration with median, p90 and mean (an event log gives all
+    three) is drawn from the piecewise-linear quantile function through 0, the median, the
+    p90 and the top that keeps the mean (:func:`quantile_top`); one with median and p90 only
+    is lognormal through them; one with a median only is that median.
 
     Reproducible: the same graph, runs and seed give the same numbers. Percentiles are
     nearest-rank over the people who complete the journey. On very large journeys the runs
@@ -406,10 +450,34 @@ def simulate(G: nx.DiGraph, *, flow: Flow, runs: int = 10_000, seed: int = 0) ->
         if status == 1:
             times.append(t)
     times.sort()
+    note = _method_note(walker)
     if not times:
-        return Simulation(None, None, made, seed, 0)
+        return Simulation(None, None, made, seed, 0, note)
 
     def rank(q: float) -> float:
         return times[max(0, math.ceil(q * len(times)) - 1)]
 
-    return Simulation(rank(0.5), rank(0.9), made, seed, len(times))
+    return Simulation(rank(0.5), rank(0.9), made, seed, len(times), note)
+
+
+def _method_note(walker: _Walker) -> str:
+    """How the simulation drew times, in words."""
+    fitted = sum(1 for q in walker.quant if q is not None)
+    lognormal = sum(1 for s in walker.sigma if s)
+    parts = []
+    if fitted:
+        parts.append(
+            f"{fitted} touchpoint{'s' if fitted != 1 else ''} drawn through their median, "
+            "p90 and mean (piecewise-linear quantiles from 0 to the median to the p90 to a "
+            "top that keeps the mean; no draw beyond that top)"
+        )
+    if lognormal:
+        parts.append(
+            f"{lognormal} lognormal through median and p90 (no mean known)"
+            if lognormal != 1
+            else "1 lognormal through median and p90 (no mean known)"
+        )
+    fixed = len(walker.quant) - fitted - lognormal
+    if fixed:
+        parts.append(f"{fixed} at their median")
+    return "; ".join(parts)

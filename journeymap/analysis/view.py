@@ -51,12 +51,25 @@ def build_view(
     flow: Flow,
     critical_path: tuple[str, ...] | None,
     population: int,
+    handoff_edges: frozenset[tuple[str, str]] | None = None,
+    exchange_edges: frozenset[tuple[str, str]] = frozenset(),
+    main_path: tuple[str, ...] | None = None,
 ) -> JourneyView:
-    """The journey's words and shape as the Report carries them."""
+    """The journey's words and shape as the Report carries them.
+
+    ``handoff_edges``: the arrows that carry a handoff the person feels (default: every arrow
+    between two agencies); ``exchange_edges``: arrows between agencies behind the scenes.
+    """
     back = find_back_edges(G)
     order = find_order(G, back_edges=back)
     position = {n: i for i, n in enumerate(order)}
     on_path = set(zip(critical_path or (), (critical_path or ())[1:], strict=False))
+    on_main = set(zip(main_path or (), (main_path or ())[1:], strict=False))
+    felt = (
+        handoff_edges
+        if handoff_edges is not None
+        else frozenset(e for e in G.edges if G.edges[e]["handoff"])
+    )
     edges = tuple(
         EdgeFlow(
             source=u,
@@ -67,9 +80,11 @@ def build_view(
             wait_days=G.edges[u, v]["wait_days"],
             share_of_starters=flow.edge_flow[(u, v)],
             people=population * flow.edge_flow[(u, v)],
-            handoff=G.edges[u, v]["handoff"],
-            boundary=G.edges[u, v]["boundary"],
+            handoff=(u, v) in felt,
+            boundary=(G.edges[u, v]["boundary"] or "agency") if (u, v) in felt else None,
             on_critical_path=(u, v) in on_path,
+            behind_the_scenes=(u, v) in exchange_edges,
+            on_main_path=(u, v) in on_main,
         )
         for u, v in sorted(G.edges, key=lambda e: (position[e[0]], position[e[1]]))
     )

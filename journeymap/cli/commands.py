@@ -24,6 +24,7 @@ from .options import (
     map_options,
     output_option,
     population_option,
+    scenario_option,
 )
 
 if TYPE_CHECKING:
@@ -96,6 +97,8 @@ def _event_options(kw: dict[str, Any]) -> EventOptions:
         ends=tuple(kw["ends"]),
         by=kw.get("by"),
         every=kw.get("every"),
+        engine=kw.get("log_engine") or "duckdb",
+        master=kw.get("spark_master"),
     )
 
 
@@ -137,6 +140,8 @@ def _map_options(kw: dict[str, Any], engine: str | None = None) -> MapOptions:
         engine=engine or kw["engine"],  # type: ignore[arg-type]  # click.Choice checked it
         top=kw["mark_top"],
         theme=kw["theme"],
+        colour_by=kw["colour_by"],
+        overlay=kw["overlay"],
     )
     return options
 
@@ -303,11 +308,13 @@ def analyze(
 @population_option
 @event_options
 @feedback_options
+@scenario_option
 def report(
     path: str,
     output: str,
     template_dir: str | None,
     population: int | None,
+    scenario: str | None,
     **kw: Any,
 ) -> None:
     """Write the HTML report: one self-contained, accessible page about a journey.
@@ -315,12 +322,17 @@ def report(
     Headline figures, the journey map, a stage-by-stage story, ranked findings, the data
     request and handoff matrices, the drop-off funnel, the feelings curve and the evidence,
     in one file that works offline and prints cleanly. With an event log, every number on
-    the page is the observed one, and a designed-vs-observed section is added.
+    the page is the observed one, and a designed-vs-observed section is added. With
+    customer feedback, measured trust per step and a customer-feedback section; with
+    --scenario, a current-vs-future section.
 
     \b
     Examples:
         journeymap report examples/life_events/having-a-child.yaml -o having-a-child.html
         journeymap report my-journey.yaml -o out.html --template-dir branding/
+        journeymap report examples/life_events/transition-to-civilian-life.yaml -o t.html \
+            --feedback examples/life_events/data/transition-feedback-a11v2.csv \
+            --scenario dd214-shared-by-dod
     """
     from ..pipeline import analyze_file
     from ..render.html import write_narrative
@@ -328,6 +340,11 @@ def report(
     journey_file = _one_journey(path)
     inputs: list[str | Path] = [journey_file, *_event_inputs(kw), *_feedback_inputs(kw)]
     _check_output(output, inputs)
+    comparison = None
+    if scenario is not None:
+        from ..scenarios.comparing import compare_paths
+
+        comparison = compare_paths([journey_file], scenarios=(scenario,), population=population)
     result = analyze_file(
         journey_file,
         population=population,
@@ -336,7 +353,9 @@ def report(
         feedback=_feedback_options(kw),
     )
     options = None if kw["engine"] == "none" else _map_options(kw)
-    why = write_narrative(result, output, map_options=options, template_dir=template_dir)
+    why = write_narrative(
+        result, output, map_options=options, template_dir=template_dir, comparison=comparison
+    )
     if why:
         echo_err(f"warning: the report has no map: {why}")
     click.echo(
@@ -351,8 +370,10 @@ def report(
 )
 @map_options(engines=("auto", "system", "wasm"))
 @population_option
+@scenario_option
 @event_options
-def render(path: str, output: str, population: int | None, **kw: Any) -> None:
+@feedback_options
+def render(path: str, output: str, population: int | None, scenario: str | None, **kw: Any) -> None:
     """Draw a journey map: agency swimlanes, stage order, heat, handoffs, re-asked data.
 
     The format comes from the suffix of -o. SVG, PNG and PDF need the system Graphviz;
@@ -365,6 +386,9 @@ def render(path: str, output: str, population: int | None, **kw: Any) -> None:
         journeymap render examples/life_events/approaching-retirement.yaml -o map.svg
         journeymap render my-journey.yaml -o map.png --lanes blueprint --top 5
         journeymap render my-journey.yaml -o map.dot
+        journeymap render my-journey.yaml -o map.svg --feedback a11.csv --colour-by trust
+        journeymap render my-journey.yaml -o map.svg --events log.csv --overlay conformance
+        journeymap render my-journey.yaml -o future.svg --scenario ask-once-dd214
     """
     from ..pipeline import analyze_file
     from ..render.map import choose_engine, format_from_suffix, write_map
@@ -378,9 +402,14 @@ def render(path: str, output: str, population: int | None, **kw: Any) -> None:
     fmt = format_from_suffix(output)
     chosen = choose_engine(kw["engine"], fmt)
     journey_file = _one_journey(path)
-    _check_output(output, [journey_file, *_event_inputs(kw)])
+    _check_output(output, [journey_file, *_event_inputs(kw), *_feedback_inputs(kw)])
     result = analyze_file(
-        journey_file, population=population, events=_event_options(kw), progress=_progress()
+        journey_file,
+        population=population,
+        events=_event_options(kw),
+        progress=_progress(),
+        feedback=_feedback_options(kw),
+        scenario=scenario,
     )
     used = write_map(result, output, _map_options(kw, chosen if chosen != "none" else "auto"))
     how = {"system": "system Graphviz", "wasm": "WebAssembly Graphviz", "none": "DOT source"}

@@ -15,6 +15,7 @@ __all__ = [
     "map_options",
     "output_option",
     "population_option",
+    "scenario_option",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,6 +39,9 @@ LIBRARY_PARAMETERS = {
     "direction": "--direction",
     "top": "--top",
     "theme": "--theme",
+    "colour_by": "--colour-by",
+    "overlay": "--overlay",
+    "scenario": "--scenario",
     "template_dir": "--template-dir",
     "paths": "--events",
     "feedback": "--feedback",
@@ -46,6 +50,9 @@ LIBRARY_PARAMETERS = {
     "every": "--every",
     "by": "--by",
     "ends": "--end",
+    "log_engine": "--log-engine",
+    "master": "--spark-master",
+    "scenarios": "--scenario",
 }
 
 
@@ -95,6 +102,15 @@ population_option = click.option(
     "--population",
     type=click.IntRange(min=1, max=10**10),
     help="People who start per period (default: the journey's population, else 1,000).",
+)
+
+#: One scenario of the journey's ``scenarios:`` block (``report``: the current-vs-future
+#: section; ``render``: the map of that future state).
+scenario_option = click.option(
+    "--scenario",
+    "scenario",
+    metavar="ID",
+    help="A scenario of the journey (its scenarios: block) to set against the journey as written.",
 )
 
 
@@ -152,6 +168,20 @@ def event_options(f: F) -> F:
                 "of counting it.",
             ),
             click.option(
+                "--log-engine",
+                type=click.Choice(["duckdb", "spark"]),
+                default=None,
+                help="Engine that reads the event log: duckdb (one machine, the default) or "
+                "spark (PySpark: pip install 'journeymap[spark]').",
+            ),
+            click.option(
+                "--spark-master",
+                metavar="URL",
+                default=None,
+                help="Spark master URL with --log-engine spark (default local[*]; "
+                "e.g. spark://host:7077, yarn).",
+            ),
+            click.option(
                 "--end",
                 "ends",
                 multiple=True,
@@ -203,6 +233,8 @@ def feedback_options(f: F) -> F:
 
 def map_options(*, engines: tuple[str, ...]) -> Callable[[F], F]:
     """How the map is drawn: lanes, direction, engine, marked bottlenecks, theme."""
+    from ..render.map.colour import COLOUR_BY
+    from ..render.map.options import OVERLAYS
     from ..render.theme import THEMES
 
     def decorate(f: F) -> F:
@@ -245,6 +277,22 @@ def map_options(*, engines: tuple[str, ...]) -> Callable[[F], F]:
                     default="default",
                     show_default=True,
                     help="Colours: 'default' (colour-blind-safe heat) or 'mono' (greyscale).",
+                ),
+                click.option(
+                    "--colour-by",
+                    "colour_by",
+                    type=click.Choice(list(COLOUR_BY)),
+                    default="time",
+                    show_default=True,
+                    help="What the map's fill shows: share of the expected time, or the share "
+                    "agreeing on trust or another A-11 driver (needs --feedback).",
+                ),
+                click.option(
+                    "--overlay",
+                    type=click.Choice(list(OVERLAYS)),
+                    default=None,
+                    help="Draw over the map: conformance (moves cases made that the journey "
+                    "lacks, skipped and repeated touchpoints; needs an event log).",
                 ),
             ],
         )

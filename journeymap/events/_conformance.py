@@ -23,11 +23,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from ..models import Journey
 from ..observed import Conformance, ObservedTransition
-from ._db import count, rows
+from ._engine import Engine, count
 
 __all__ = ["conformance"]
 
@@ -113,7 +112,7 @@ def _start_rows(design: _Design, firsts: Sequence[str]) -> list[tuple[int, str, 
 
 
 def conformance(
-    con: Any,
+    engine: Engine,
     journey: Journey,
     code: Mapping[str, int],
     logged: set[str],
@@ -129,37 +128,36 @@ def conformance(
     for move in moves:
         for kind, tp in _classify(design, move.source, move.target):
             dev.append((code[move.source], code[move.target], _KINDS.index(kind), code[tp]))
-    firsts = [order[int(f)] for (f,) in rows(con, "SELECT DISTINCT path[1] FROM pc")]
+    firsts = [order[int(f)] for (f,) in engine.rows("SELECT DISTINCT first_tp FROM pc")]
     dev += [(-1, code[f], 0, code[n]) for _, f, n in _start_rows(design, firsts)]
     looping = [code[t] for t, n in repeats.items() if n > 0 and not design.on_loop(t)]
-    total = count(con, "SELECT count(*) FROM pc")
+    total = count(engine, "SELECT count(*) FROM pc")
     if not dev and not looping:
         return Conformance(total, total, 1.0 if total else None, ())
-    con.execute("CREATE TEMP TABLE dev (a INTEGER, b INTEGER, kind INTEGER, x INTEGER)")
-    if dev:
-        con.executemany("INSERT INTO dev VALUES (?, ?, ?, ?)", dev)
+    engine.small("dev", [(c, "INTEGER") for c in ("a", "b", "kind", "x")], dev)
     repeated = ", ".join(str(c) for c in looping) or "-2"  # touchpoint codes, not input
-    con.execute(
-        "CREATE TEMP TABLE devcase AS "
-        "SELECT DISTINCT k, d.a, d.b, d.kind, d.x FROM ev JOIN dev d "
+    engine.table(
+        "devcase",
+        "SELECT DISTINCT ev.k, d.a, d.b, d.kind, d.x FROM ev JOIN dev d "
         "ON ev.tp = d.a AND ev.next_tp = d.b "
-        "UNION SELECT k, -1, d.b, d.kind, d.x FROM pc JOIN dev d ON d.a = -1 AND path[1] = d.b "
+        "UNION SELECT pc.k, -1, d.b, d.kind, d.x FROM pc JOIN dev d "
+        "ON d.a = -1 AND pc.first_tp = d.b "
         f"UNION SELECT k, -2, tp, {_KINDS.index(REPEATED)}, tp FROM ev WHERE tp IN ({repeated}) "
-        "GROUP BY k, tp HAVING count(*) > 1"
+        "GROUP BY k, tp HAVING count(*) > 1",
     )
-    deviating = count(con, "SELECT count(DISTINCT k) FROM devcase")
+    deviating = count(engine, "SELECT count(DISTINCT k) FROM devcase")
     out: list[tuple[str, str, str | None, str | None, int]] = []
     hidden = 0
-    for kind, x, n in rows(
-        con, "SELECT kind, x, count(DISTINCT k) FROM devcase GROUP BY ALL ORDER BY ALL"
+    for kind, x, n in engine.rows(
+        "SELECT kind, x, count(DISTINCT k) FROM devcase GROUP BY kind, x ORDER BY kind, x"
     ):
         if int(n) < min_cell:
             hidden += 1
             continue
         out.append((_KINDS[int(kind)], order[int(x)], None, None, int(n)))
-    for kind, a, b, n in rows(
-        con,
-        "SELECT kind, a, b, count(DISTINCT k) FROM devcase WHERE a <> -2 GROUP BY ALL ORDER BY ALL",
+    for kind, a, b, n in engine.rows(
+        "SELECT kind, a, b, count(DISTINCT k) FROM devcase WHERE a <> -2 "
+        "GROUP BY kind, a, b ORDER BY kind, a, b",
     ):
         if int(n) < min_cell:
             hidden += 1

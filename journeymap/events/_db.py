@@ -106,6 +106,8 @@ def connect(
     except duckdb.Error:
         msg = f"memory_limit: DuckDB does not accept {memory_limit!r}; write it as '1GB' or '512MB'"
         raise UsageError(msg, parameter="memory_limit") from None
+    # DuckDB draws a progress bar on stdout for long queries: it would corrupt JSON output
+    con.execute("SET enable_progress_bar = false")
     try:
         con.execute("SET TimeZone = '" + timezone.replace("'", "''") + "'")
     except duckdb.Error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob as globmod
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ __all__ = [
     "DEFAULT_COLUMNS",
     "Source",
     "describe_columns",
+    "failing_file",
     "format_of",
     "open_source",
     "pick_columns",
@@ -117,10 +119,22 @@ def _looks_like_a_name(name: str) -> bool:
     return 0 < len(name) <= _MAX_NAME and name.isprintable()
 
 
+def _looks_like_a_value(name: str) -> bool:
+    """Data, not a column name: a date or a number (a data row the CSV sniffer took for the
+    header, case ids among its cells), a token-like run of 20 letters and digits, or JSON or
+    ``key=value`` punctuation (a file that is not a log, such as a secrets file)."""
+    text = name.strip()
+    return text[:1].isdigit() or re.search(r"[A-Za-z0-9]{20,}|[{}\[\]\"'=<>]", text) is not None
+
+
 def describe_columns(available: Sequence[str]) -> str:
     """The columns for a message: their names when they look like a header (at least three,
-    each short and printable), else only how many there are."""
-    if 3 <= len(available) <= _MAX_SHOWN and all(_looks_like_a_name(c) for c in available):
+    each short and printable, none that looks like data), else only how many there are."""
+    if (
+        3 <= len(available) <= _MAX_SHOWN
+        and all(_looks_like_a_name(c) for c in available)
+        and not any(_looks_like_a_value(c) for c in available)
+    ):
         return "columns are " + ", ".join(available)
     return (
         f"the file has {len(available)} column{'s' if len(available) != 1 else ''}, "
@@ -191,10 +205,14 @@ def _select(index: int, kind: str, available: Sequence[str], roles: dict[str, st
         assert name is not None  # pick_columns raises for a missing required column
         return _ident(name)
 
+    stamp = column("timestamp")
+    if kind == "csv":
+        # DuckDB pushes a bare TRY_CAST into the CSV reader, which then fails on a bad value
+        stamp = f"nullif({stamp}, '')"
     return (
         f"SELECT {index} AS f, {row} AS r, CAST({column('case')} AS VARCHAR) AS c, "
         f"CAST({column('activity')} AS VARCHAR) AS a, "
-        f"TRY_CAST({column('timestamp')} AS TIMESTAMPTZ) AS t, {lc} AS lc"
+        f"TRY_CAST({stamp} AS TIMESTAMPTZ) AS t, {lc} AS lc"
         + (f", CAST({column('segment')} AS VARCHAR) AS g" if roles.get("segment") else "")
         + f" FROM {reader}"
     )
@@ -221,3 +239,16 @@ def open_source(
         lifecycle = lifecycle or roles["lifecycle"] is not None
         parts.append(_select(index, kind, available, roles))
     return Source(tuple(parts), params, lifecycle, by)
+
+
+def failing_file(con: Any, duckdb: Any, files: Sequence[str], source: Source) -> str:
+    """The file a failed read is about: the first that fails when read alone, else all."""
+    if len(files) > 1:
+        for index, part in enumerate(source.parts):
+            try:
+                con.execute(
+                    f"SELECT count(*) FROM ({part})", {f"p{index}": source.params[f"p{index}"]}
+                )
+            except duckdb.Error:
+                return files[index]
+    return ", ".join(files)

@@ -1,5 +1,11 @@
 """Rows: the rejection of bad rows, the reconciliation, the activity map and case order.
 
+The input is read twice at most: one aggregate scan (rows by rejection reason and the
+activities of the usable rows) and one ordering window over the usable rows (case ids hashed
+to 64-bit integers, activities joined to small integer touchpoint codes, timestamps as
+integer microseconds), into ``seq``. No copy of the raw rows is kept. Rows with a defect are
+scanned again only when there are some, to locate the first few.
+
 Rejected rows are reported by ``file:row`` and reason only, never with their values (a bad
 timestamp may hold a case id when columns are shifted). Unmapped activity names are listed
 only when they occur in at least ``min_cell`` cases; rarer ones are only counted.
@@ -7,15 +13,14 @@ only when they occur in at least ``min_cell`` cases; rarer ones are only counted
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from ..exceptions import EventLogError
 from ..models import Journey
-from ._db import MAX_VALUE_CHARS, count, failure, rows
-from ._inputs import Source
+from ._db import MAX_VALUE_CHARS
+from ._engine import Engine, count
 
 __all__ = [
     "DUPLICATE",
@@ -27,7 +32,8 @@ __all__ = [
     "map_activities",
     "match_activities",
     "order_events",
-    "reject_rows",
+    "rows_sql",
+    "scan_rows",
 ]
 
 #: Rejection reasons, by the code the SQL gives them (0 = the row is used).
@@ -44,8 +50,13 @@ REASONS: dict[int, str] = {
 _DEFECTS = (1, 2, 3, 4, 5, 6)
 DUPLICATE = "duplicate event"
 UNMAPPED = "activity not mapped to a touchpoint"
-_ROW_BITS = 32  # an event's position is file index << 32 | row: files in order, then rows
+#: An event's position: file index * 2^32 + row, so files in order, then rows.
+ROW_SPAN = 2**32
 _STRICT_FIX = "fix the row, or read without strict to count it"
+#: Microseconds since the epoch of 0001-01-01 and of the last microsecond of 9999.
+_MIN_US, _MAX_US = -62_135_596_800_000_000, 253_402_300_799_999_999
+#: The ordering window of a case: time, then file and row.
+W = "OVER (PARTITION BY k ORDER BY tu, pos)"
 
 
 @dataclass(frozen=True)
@@ -71,94 +82,90 @@ def _where(files: Sequence[str], f: int, r: int) -> str:
     return f"{files[int(f)]}:row {int(r)}"
 
 
-def _why_sql(since: datetime | None, until: datetime | None) -> str:
+def _micros(value: datetime) -> int:
+    """Microseconds since the epoch, as an integer (safe to write into SQL)."""
+    delta = value - datetime(1970, 1, 1, tzinfo=value.tzinfo)
+    offset = value.utcoffset()
+    if offset is not None:
+        delta -= offset
+    return int(delta.days) * 86_400_000_000 + delta.seconds * 1_000_000 + delta.microseconds
+
+
+def rows_sql(since: datetime | None, until: datetime | None, segment: bool = False) -> str:
+    """Every input row with its case hash ``k``, time ``tu`` (microseconds) and rejection
+    code ``why``. since/until are written as integers computed here, never as user text."""
     window = []
     if since is not None:
-        window.append("t < CAST($since AS TIMESTAMPTZ)")
+        window.append(f"tu < {_micros(since)}")
     if until is not None:
-        window.append("t > CAST($until AS TIMESTAMPTZ)")
-    return (
+        window.append(f"tu > {_micros(until)}")
+    why = (
         "CASE WHEN c IS NULL OR c = '' THEN 1 "
         f"WHEN length(c) > {MAX_VALUE_CHARS} THEN 2 "
         "WHEN a IS NULL OR a = '' THEN 3 "
         f"WHEN length(a) > {MAX_VALUE_CHARS} THEN 4 "
         "WHEN t IS NULL THEN 5 "
-        "WHEN NOT isfinite(t) OR t < TIMESTAMPTZ '0001-01-01 00:00:00+00' "
-        "OR t > TIMESTAMPTZ '9999-12-31 23:59:59.999999+00' THEN 6 "
+        f"WHEN tu IS NULL OR tu < {_MIN_US} OR tu > {_MAX_US} THEN 6 "
         f"WHEN {' OR '.join(window) or 'false'} THEN 7 ELSE 0 END"
+    )
+    return (
+        f"SELECT f, r, c, a, lc, tu, hash(c) AS k, {why} AS why"
+        + (", g" if segment else "")
+        + " FROM (SELECT *, epoch_us(t) AS tu FROM {src}) s"
     )
 
 
-def reject_rows(
-    con: Any,
-    duckdb: Any,
+def scan_rows(
+    engine: Engine,
     files: Sequence[str],
-    source: Source,
-    since: datetime | None,
-    until: datetime | None,
+    source_rows: str,
     *,
     strict: bool,
-) -> Rejections:
-    """Read every row once into ``raw`` with a rejection code; count and locate the rejected.
-
-    Over-long values are dropped in the same pass (they are never materialised).
-    """
-    params: dict[str, str] = dict(source.params)
-    if since is not None:
-        params["since"] = since.isoformat()
-    if until is not None:
-        params["until"] = until.isoformat()
+    failing: Callable[[], str],
+) -> tuple[Rejections, list[tuple[str, int]]]:
+    """One aggregate scan: rows by rejection reason, and the activities of usable rows with
+    their row counts. The rows with a defect are located only when there are some."""
     where = ", ".join(files)
     try:
-        con.execute(
-            f"CREATE TEMP TABLE raw AS SELECT f, r, "
-            f"CASE WHEN length(c) <= {MAX_VALUE_CHARS} THEN c END AS c, "
-            f"CASE WHEN length(a) <= {MAX_VALUE_CHARS} THEN a END AS a, "
-            f"t, left(lc, {MAX_VALUE_CHARS}) AS lc, {_why_sql(since, until)}::UTINYINT AS why"
-            + (f", left(g, {MAX_VALUE_CHARS}) AS g " if source.segment else " ")
-            + f"FROM ({source.sql})",
-            params,
-        )
-    except duckdb.Error as err:
-        raise failure(err, _failing_file(con, duckdb, files, source), "reading the rows") from None
-    rows_read = count(con, "SELECT count(*) FROM raw")
+        with engine.guard(where, "reading the rows"):
+            counted = engine.rows(
+                f"SELECT why, CASE WHEN why = 0 THEN a END, count(*) FROM ({source_rows}) x "
+                "GROUP BY why, CASE WHEN why = 0 THEN a END"
+            )
+    except EventLogError as err:
+        culprit = failing()
+        if culprit == where:
+            raise
+        raise EventLogError(str(err).replace(where, culprit, 1)) from None
+    rows_read = sum(int(n) for _, _, n in counted)
     if rows_read == 0:
         msg = f"{where}: the event log has no rows"
         raise EventLogError(msg)
-    rejected: dict[str, int] = {}
-    for why, n in rows(
-        con, "SELECT why, count(*) FROM raw WHERE why > 0 GROUP BY why ORDER BY why"
-    ):
-        rejected[REASONS[int(why)]] = int(n)
+    by_why: dict[int, int] = {}
+    for why, _, n in counted:
+        by_why[int(why)] = by_why.get(int(why), 0) + int(n)
+    rejected = {REASONS[w]: by_why[w] for w in sorted(by_why) if w > 0}
+    activities = sorted((str(a), int(n)) for why, a, n in counted if int(why) == 0)
     examples: dict[str, list[str]] = {}
-    for why, f, r in rows(
-        con,
-        "SELECT why, f, r FROM (SELECT why, f, r, row_number() OVER "
-        "(PARTITION BY why ORDER BY f, r) AS i FROM raw WHERE why > 0) "
-        "WHERE i <= 3 ORDER BY why, f, r",
-    ):
-        examples.setdefault(REASONS[int(why)], []).append(_where(files, f, r))
-    if strict and any(REASONS[w] in rejected for w in _DEFECTS):
-        f, r, why = rows(
-            con,
-            f"SELECT f, r, why FROM raw WHERE why IN {_DEFECTS} ORDER BY f, r LIMIT 1",
-        )[0]
-        msg = f"{_where(files, f, r)}: {REASONS[int(why)]}; {_STRICT_FIX}"
-        raise EventLogError(msg)
-    return Rejections(rows_read, rejected, {k: tuple(v) for k, v in examples.items()})
-
-
-def _failing_file(con: Any, duckdb: Any, files: Sequence[str], source: Source) -> str:
-    """The file a failed read is about: the first that fails when read alone, else all."""
-    if len(files) > 1:
-        for index, part in enumerate(source.parts):
-            try:
-                con.execute(
-                    f"SELECT count(*) FROM ({part})", {f"p{index}": source.params[f"p{index}"]}
-                )
-            except duckdb.Error:
-                return files[index]
-    return ", ".join(files)
+    if rejected:
+        with engine.guard(where, "locating the rejected rows"):
+            if strict and any(REASONS[w] in rejected for w in _DEFECTS):
+                f, r, why = engine.rows(
+                    f"SELECT f, r, why FROM ({source_rows}) x WHERE why IN {_DEFECTS} "
+                    "ORDER BY f, r LIMIT 1"
+                )[0]
+                msg = f"{_where(files, f, r)}: {REASONS[int(why)]}; {_STRICT_FIX}"
+                raise EventLogError(msg)
+            for why, f, r in engine.rows(
+                "SELECT why, f, r FROM (SELECT why, f, r, row_number() OVER "
+                f"(PARTITION BY why ORDER BY f, r) AS i FROM ({source_rows}) x WHERE why > 0) y "
+                "WHERE i <= 3 ORDER BY why, f, r"
+            ):
+                examples.setdefault(REASONS[int(why)], []).append(_where(files, f, r))
+    return (
+        Rejections(rows_read, rejected, {k: tuple(v) for k, v in examples.items()}),
+        activities,
+    )
 
 
 def match_activities(
@@ -182,30 +189,36 @@ def match_activities(
 
 
 def map_activities(
-    con: Any, journey: Journey, mapping: Mapping[str, str], code: Mapping[str, int], min_cell: int
+    engine: Engine,
+    source_rows: str,
+    activities: Sequence[tuple[str, int]],
+    journey: Journey,
+    mapping: Mapping[str, str],
+    code: Mapping[str, int],
+    min_cell: int,
 ) -> ActivityMap:
     """Match the activities of the usable rows to touchpoints into the table ``amap``.
 
     An unmapped activity is listed by name only when it occurs in at least ``min_cell``
     cases (a name seen in one case may identify it); otherwise it is only counted.
     """
-    activities = rows(con, "SELECT a, count(*) FROM raw WHERE why = 0 GROUP BY a ORDER BY a")
     matched = match_activities(journey, [a for a, _ in activities], mapping)
-    con.execute("CREATE TEMP TABLE amap (a VARCHAR, tp INTEGER)")
-    if matched:
-        con.executemany(
-            "INSERT INTO amap VALUES (?, ?)", [(a, code[tid]) for a, tid in matched.items()]
-        )
-    unmapped = [(str(a), int(n)) for a, n in activities if a not in matched]
+    engine.small(
+        # small integer codes: the ordering window's rows stay narrow
+        "amap",
+        [("a", "VARCHAR"), ("tp", "SMALLINT")],
+        [(a, code[t]) for a, t in matched.items()],
+    )
+    unmapped = [(a, n) for a, n in activities if a not in matched]
     cases = dict.fromkeys((a for a, _ in unmapped), min_cell)
     if unmapped and min_cell > 1:
-        cases = dict(
-            rows(
-                con,
-                "SELECT a, count(DISTINCT hash(c)) FROM raw ANTI JOIN amap USING (a) "
-                "WHERE why = 0 GROUP BY a",
+        cases = {
+            str(a): int(n)
+            for a, n in engine.rows(
+                f"SELECT a, count(DISTINCT k) FROM ({source_rows}) x "
+                "WHERE why = 0 AND a NOT IN (SELECT a FROM amap) GROUP BY a"
             )
-        )
+        }
     listed = tuple((a, n) for a, n in unmapped if cases[a] >= min_cell)
     hidden = [n for a, n in unmapped if cases[a] < min_cell]
     return ActivityMap(matched, listed, sum(n for _, n in unmapped), (len(hidden), sum(hidden)))
@@ -220,46 +233,56 @@ class Ordered:
     example: tuple[str, ...]
 
 
-def order_events(con: Any, files: Sequence[str], lifecycle: bool, *, strict: bool) -> Ordered:
+def _windowed(source: str, lifecycle: bool) -> str:
+    """Each event with its successor in the case: touchpoint, gap (microseconds), lifecycle,
+    its rank ``i`` in the case, and whether the file had it after its successor (``back``)."""
+    lc = f", lc, lead(lc) {W} AS next_lc" if lifecycle else ""
+    return (
+        f"SELECT k, tp, tu, pos, lead(tp) {W} AS next_tp, lead(tu) {W} - tu AS gap, "
+        f"CAST(row_number() {W} AS INTEGER) AS i, lead(pos) {W} < pos AS back{lc} "
+        f"FROM ({source}) x"
+    )
+
+
+def order_events(
+    engine: Engine, files: Sequence[str], source_rows: str, lifecycle: bool, *, strict: bool
+) -> Ordered:
     """Order every case's events by time, ties by file then row, into ``seq``.
 
-    Case ids become 64-bit hashes here: no text leaves ``raw``. A duplicate is an event with
-    the same touchpoint, time and lifecycle as the next event of its case; it is dropped and
-    the case ordered again so that its neighbours skip it.
+    A duplicate is an event with the same touchpoint, time and lifecycle as the next event
+    of its case; it is dropped and the case ordered again so that its neighbours skip it.
     """
-    lead_lc = ", lead(lc) OVER w AS next_lc" if lifecycle else ", NULL AS next_lc"
-    windowed = (
-        "SELECT k, tp, t, lc, pos, lead(tp) OVER w AS next_tp, "
-        "epoch(lead(t) OVER w) - epoch(t) AS gap, lead(pos) OVER w AS next_pos"
-        + lead_lc
-        + " FROM ({source}) WINDOW w AS (PARTITION BY k ORDER BY t, pos)"
+    lc = ", s.lc" if lifecycle else ""
+    engine.table(
+        "seq0",
+        _windowed(
+            f"SELECT s.k, m.tp, s.tu, s.f * {ROW_SPAN} + s.r AS pos{lc} FROM ({source_rows}) s "
+            "JOIN amap m ON s.a = m.a WHERE s.why = 0",
+            lifecycle,
+        ),
     )
-    con.execute(
-        "CREATE TEMP TABLE seq AS "
-        + windowed.format(
-            source=f"SELECT hash(c) AS k, amap.tp, t, lc, f * {2**_ROW_BITS} + r AS pos "
-            "FROM raw JOIN amap USING (a) WHERE why = 0"
-        )
+    dup_cond = "next_tp = tp AND gap = 0" + (
+        " AND next_lc IS NOT DISTINCT FROM lc" if lifecycle else ""
     )
-    dup_cond = "next_tp = tp AND gap = 0 AND next_lc IS NOT DISTINCT FROM lc"
-    duplicates = count(con, f"SELECT count(*) FROM seq WHERE {dup_cond}")
+    duplicates = count(engine, f"SELECT count(*) FROM seq0 WHERE {dup_cond}")
     example: list[str] = []
     if duplicates:
-        for (pos,) in rows(con, f"SELECT pos FROM seq WHERE {dup_cond} ORDER BY pos LIMIT 3"):
-            example.append(_where(files, int(pos) >> _ROW_BITS, int(pos) & (2**_ROW_BITS - 1)))
+        for (pos,) in engine.rows(f"SELECT pos FROM seq0 WHERE {dup_cond} ORDER BY pos LIMIT 3"):
+            example.append(_where(files, int(pos) // ROW_SPAN, int(pos) % ROW_SPAN))
         if strict:
             msg = (
                 f"{example[0]}: {DUPLICATE} (the same case, touchpoint, time and lifecycle "
                 f"as another row); {_STRICT_FIX}"
             )
             raise EventLogError(msg)
-        con.execute(
-            "CREATE TEMP TABLE seq2 AS "
-            + windowed.format(
-                source=f"SELECT k, tp, t, lc, pos FROM seq WHERE ({dup_cond}) IS NOT TRUE"
-            )
+        cols = "k, tp, tu, pos" + (", lc" if lifecycle else "")
+        engine.table(
+            "seq",
+            _windowed(f"SELECT {cols} FROM seq0 WHERE ({dup_cond}) IS NOT TRUE", lifecycle),
         )
-        con.execute("DROP TABLE seq")
-        con.execute("ALTER TABLE seq2 RENAME TO seq")
-    out_of_order = count(con, "SELECT count(*) FROM seq WHERE next_pos < pos")
+        if engine.name == "duckdb":  # Spark's cached ``seq`` is defined over ``seq0``
+            engine.drop("seq0")
+    else:
+        engine.view("seq", "SELECT * FROM seq0")
+    out_of_order = count(engine, "SELECT count(*) FROM seq WHERE back")
     return Ordered(duplicates, out_of_order, tuple(example))

@@ -13,11 +13,10 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from ..models import Journey
 from ..observed import ObservedPeriod, ObservedSegment, ObservedSegments, ObservedTrend
-from ._db import rows
+from ._engine import Engine
 
 __all__ = ["PERIODS", "segments", "trend", "wilson"]
 
@@ -37,6 +36,8 @@ MIN_N = 10
 #: A slowdown is at least this many days slower than usual (same-day steps do not count).
 MIN_DAYS = 1.0
 _MAX_NAME = 64
+#: The time of an event (microseconds in the SQL) as a timestamp in the session time zone.
+_T = "to_timestamp(tu / 1000000.0)"
 
 
 def wilson(k: int, n: int) -> tuple[float | None, float | None, float | None]:
@@ -103,40 +104,36 @@ def _gaps(column: str, segs: Sequence[ObservedSegment], order: Sequence[str]) ->
     return [text for _, text in found[:5]]
 
 
-def segments(con: Any, column: str, order: Sequence[str], min_cell: int) -> ObservedSegments:
+def segments(engine: Engine, column: str, order: Sequence[str], min_cell: int) -> ObservedSegments:
     """Completion, elapsed time and drop-off per value of the ``seg`` table's ``g``."""
     sizes = {
         str(g): int(n)
-        for g, n in rows(con, "SELECT g, count(*) FROM status JOIN seg USING (k) GROUP BY g")
+        for g, n in engine.rows("SELECT g, count(*) FROM status JOIN seg USING (k) GROUP BY g")
     }
     named = sorted(g for g, n in sizes.items() if n >= min_cell and _nameable(g))
     hidden = [g for g in sizes if g not in named]
     per = {
         str(g): (int(c), int(cl))
-        for g, c, cl in rows(
-            con,
+        for g, c, cl in engine.rows(
             "SELECT g, count(*) FILTER (WHERE state = 'completed'), count(*) FILTER "
             "(WHERE state <> 'open') FROM status JOIN seg USING (k) WHERE cohort GROUP BY g",
         )
     }
     spans: dict[str, list[float]] = {}
-    for g, span in rows(
-        con,
-        "SELECT g, list(span / 86400.0 ORDER BY span) FROM status JOIN seg USING (k) "
+    for g, span in engine.rows(
+        "SELECT g, list(span / 86400000000.0 ORDER BY span) FROM status JOIN seg USING (k) "
         "WHERE state = 'completed' GROUP BY g",
     ):
         spans[str(g)] = list(span)
     dropped: dict[tuple[str, int], int] = {
         (str(g), int(tp)): int(n)
-        for g, tp, n in rows(
-            con,
+        for g, tp, n in engine.rows(
             "SELECT g, last_tp, count(*) FROM status JOIN seg USING (k) "
             "WHERE cohort AND state = 'abandoned' GROUP BY ALL",
         )
     }
     visits: dict[str, list[tuple[int, int]]] = {}
-    for g, tp, n in rows(
-        con,
+    for g, tp, n in engine.rows(
         "SELECT g, tp, count(*) FROM ev JOIN (SELECT k, g FROM status JOIN seg USING (k) "
         "WHERE cohort AND state <> 'open') USING (k) GROUP BY ALL ORDER BY ALL",
     ):
@@ -180,7 +177,7 @@ def _unusual(series: Sequence[tuple[str, float]], floor: float) -> list[tuple[st
 
 
 def trend(
-    con: Any,
+    engine: Engine,
     every: str,
     journey: Journey,
     order: Sequence[str],
@@ -190,24 +187,24 @@ def trend(
 ) -> ObservedTrend:
     """Per period: arrivals, completion, median time at each touchpoint and handoff."""
     period = PERIODS[every]
-    arrivals = rows(
-        con,
-        f"SELECT {period.format(t='to_timestamp(first_t)')} AS p, count(*), "
+    arrivals = engine.rows(
+        f"SELECT {period.format(t='to_timestamp(first_tu / 1000000.0)')} AS p, count(*), "
         "count(*) FILTER (WHERE cohort AND state = 'completed'), "
         "count(*) FILTER (WHERE cohort AND state <> 'open') FROM status GROUP BY p ORDER BY p",
     )
     if lifecycle:
         times_sql = (
-            f"SELECT {period.format(t='t')} AS p, tp, median(dur) / 86400.0, count(dur) "
+            f"SELECT {period.format(t=_T)} AS p, tp, median(dur) / 86400000000.0, count(dur) "
             "FROM ev WHERE dur IS NOT NULL GROUP BY ALL"
         )
     else:
         times_sql = (
-            f"SELECT {period.format(t='to_timestamp(epoch(t) + gap)')} AS p, next_tp, "
-            "median(gap) / 86400.0, count(*) FROM ev WHERE next_tp IS NOT NULL GROUP BY ALL"
+            f"SELECT {period.format(t='to_timestamp((tu + gap) / 1000000.0)')} AS p, "
+            "next_tp, median(gap) / 86400000000.0, count(*) FROM ev "
+            "WHERE next_tp IS NOT NULL GROUP BY ALL"
         )
     times: dict[str, list[tuple[str, float | None, int]]] = {}
-    for p, tp, med, n in rows(con, times_sql + " ORDER BY ALL"):
+    for p, tp, med, n in engine.rows(times_sql + " ORDER BY ALL"):
         times.setdefault(str(p), []).append(
             (order[int(tp)], float(med) if int(n) >= min_cell else None, int(n))
         )
@@ -215,11 +212,10 @@ def trend(
     pairs = [(code[a], code[b]) for a in order for b in order if agency[a] != agency[b]]
     hand: dict[str, list[tuple[str, str, float | None, int]]] = {}
     if pairs:
-        con.execute("CREATE TEMP TABLE handoff_pairs (a INTEGER, b INTEGER)")
-        con.executemany("INSERT INTO handoff_pairs VALUES (?, ?)", pairs)
-        for p, a, b, med, n in rows(
-            con,
-            f"SELECT {period.format(t='t')} AS p, tp, next_tp, median(gap) / 86400.0, count(*) "
+        engine.small("handoff_pairs", [("a", "INTEGER"), ("b", "INTEGER")], pairs)
+        for p, a, b, med, n in engine.rows(
+            f"SELECT {period.format(t=_T)} AS p, tp, next_tp, median(gap) / 86400000000.0, "
+            "count(*) "
             "FROM ev JOIN handoff_pairs h ON ev.tp = h.a AND ev.next_tp = h.b "
             "GROUP BY ALL ORDER BY ALL",
         ):

@@ -7,6 +7,7 @@ identifiers in other columns are never read into a table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -64,8 +65,17 @@ def _shown(name: str) -> str:
     return repr(name) if looks_like_a_name(name) else "(a name that is not printable)"
 
 
+#: Data, not a column name: a date or a number (a data row taken for the header), a
+#: token-like run of 20 letters and digits, JSON or ``key=value`` punctuation.
+_VALUE = re.compile(r"\s*\d|.*(?:[A-Za-z0-9]{20,}|[{}\[\]\"'=<>])")
+
+
 def _header(available: Sequence[str]) -> str:
-    if 2 <= len(available) <= 100 and all(looks_like_a_name(c) for c in available):
+    if (
+        2 <= len(available) <= 100
+        and all(looks_like_a_name(c) for c in available)
+        and not any(_VALUE.match(c) for c in available)
+    ):
         return "columns are " + ", ".join(available)
     return f"the file has {len(available)} columns, whose names are not shown"
 

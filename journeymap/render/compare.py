@@ -13,38 +13,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .. import fmt
-from ..comparison import MEASURES, Alternative, Comparison, Measures, StructuralDiff, Suggestions
+from ..comparison import Alternative, Comparison, Suggestions
+from .compare_numbers import (
+    ATTRIBUTION_COLUMNS,
+    SHORT_LABELS,
+    delta_text,
+    intro_lines,
+    measure_rows,
+    structure_lines,
+    value_text,
+)
 
 __all__ = [
+    "ATTRIBUTION_COLUMNS",
+    "SHORT_LABELS",
     "Section",
     "Table",
+    "delta_text",
+    "intro_lines",
+    "measure_rows",
     "render_compare_html",
     "render_compare_json",
     "render_compare_markdown",
     "render_compare_text",
     "render_suggestions",
     "sections",
+    "structure_lines",
+    "value_text",
 ]
-
-#: The measures shown in attribution tables (all of them are in the JSON).
-ATTRIBUTION_COLUMNS = (
-    "completion_per_1000",
-    "expected_days",
-    "critical_path_days",
-    "time_tax_hours",
-    "requests",
-    "repeat_requests",
-    "handoffs",
-)
-_SHORT = {
-    "completion_per_1000": "completion /1,000",
-    "expected_days": "days (finishers)",
-    "critical_path_days": "critical path days",
-    "time_tax_hours": "time tax h/starter",
-    "requests": "requests",
-    "repeat_requests": "repeat requests",
-    "handoffs": "handoffs",
-}
 
 
 @dataclass(frozen=True)
@@ -70,66 +66,6 @@ class Section:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def _value(name: str, value: float | None) -> str:
-    if value is None:
-        return "–"
-    if name == "touchpoints":
-        return f"{value:,.0f}"
-    if name in ("completions_per_period", "time_tax_hours_per_period"):
-        return f"{value:,.0f}"
-    if name in ("requests", "repeat_requests", "handoffs"):
-        return f"{value:,.2f}"
-    return f"{value:,.1f}"
-
-
-def _delta(name: str, value: float | None) -> str:
-    if value is None:
-        return "–"
-    if abs(value) < 5e-10:
-        return "0"
-    shown = _value(name, abs(value))
-    if shown.strip("0.,") == "":
-        shown = f"{abs(value):.2g}"
-    return ("+" if value > 0 else "−") + shown
-
-
-def _measure_rows(base: Measures, alt: Alternative) -> tuple[tuple[str, ...], ...]:
-    rows = []
-    for name, label, unit in MEASURES:
-        rows.append(
-            (
-                label,
-                unit,
-                _value(name, base.get(name)),
-                _value(name, alt.measures.get(name)),
-                _delta(name, alt.difference.get(name)),
-            )
-        )
-    return tuple(rows)
-
-
-def _structure(s: StructuralDiff) -> tuple[str, ...]:
-    def pairs(values: Sequence[tuple[str, str]], sep: str) -> str:
-        return ", ".join(f"{a}{sep}{b}" for a, b in values)
-
-    out = []
-    if s.touchpoints_added:
-        out.append("touchpoints added: " + ", ".join(s.touchpoints_added))
-    if s.touchpoints_removed:
-        out.append("touchpoints removed: " + ", ".join(s.touchpoints_removed))
-    for c in s.touchpoints_changed:
-        out.append(f"touchpoint {c.touchpoint} changed: {', '.join(c.keys)}")
-    if s.requests_added:
-        out.append("requests added: " + pairs(s.requests_added, " asks "))
-    if s.requests_removed:
-        out.append("requests removed: " + pairs(s.requests_removed, " no longer asks "))
-    if s.handoffs_added:
-        out.append("handoffs added: " + pairs(s.handoffs_added, " → "))
-    if s.handoffs_removed:
-        out.append("handoffs removed: " + pairs(s.handoffs_removed, " → "))
-    return tuple(out) or ("no structural difference",)
-
-
 def _alternative(c: Comparison, alt: Alternative) -> Section:
     kind = "Scenario" if alt.kind == "scenario" else "Future journey"
     paragraphs = []
@@ -144,7 +80,7 @@ def _alternative(c: Comparison, alt: Alternative) -> Section:
         Table(
             "Measures",
             ("measure", "unit", c.baseline_label, alt.id, "difference"),
-            _measure_rows(c.baseline, alt),
+            measure_rows(c.baseline, alt),
             frozenset({2, 3, 4}),
         )
     ]
@@ -152,14 +88,14 @@ def _alternative(c: Comparison, alt: Alternative) -> Section:
         rows = []
         for part in alt.attribution:
             cells = tuple(
-                _delta(n, part.difference.get(n)) if part.difference else "(in interaction)"
+                delta_text(n, part.difference.get(n)) if part.difference else "(in interaction)"
                 for n in ATTRIBUTION_COLUMNS
             )
             rows.append((part.label, *cells))
         tables.append(
             Table(
                 "Attribution of the difference",
-                ("change", *(_SHORT[n] for n in ATTRIBUTION_COLUMNS)),
+                ("change", *(SHORT_LABELS[n] for n in ATTRIBUTION_COLUMNS)),
                 tuple(rows),
                 frozenset(range(1, len(ATTRIBUTION_COLUMNS) + 1)),
             )
@@ -169,27 +105,13 @@ def _alternative(c: Comparison, alt: Alternative) -> Section:
         f"{kind} {alt.id}",
         tuple(paragraphs),
         tuple(tables),
-        (*items, *_structure(alt.structure)),
+        (*items, *structure_lines(alt.structure)),
     )
 
 
 def sections(c: Comparison) -> tuple[Section, ...]:
     """The parts every format shows, in order."""
-    who = (
-        "the default 1,000 people (the journey gives no population)"
-        if c.population_is_default
-        else f"{c.population:,} people who start per period"
-    )
-    intro = Section(
-        f"Compare: {c.title}",
-        (
-            f"Journey {c.journey}: {c.baseline_label} against "
-            f"{len(c.alternatives)} alternative{'s' if len(c.alternatives) != 1 else ''}, "
-            f"by the same model as the analysis, for {who}.",
-            f"Attribution: {c.attribution_method}.",
-        ),
-        level=1,
-    )
+    intro = Section(f"Compare: {c.title}", intro_lines(c), level=1)
     return (intro, *(_alternative(c, a) for a in c.alternatives))
 
 
@@ -274,18 +196,23 @@ def render_compare_json(c: Comparison) -> str:
 
 
 def render_compare_html(c: Comparison) -> str:
-    """The comparison as one self-contained, accessible HTML page (no scripts, no network)."""
-    import jinja2
+    """The comparison as one self-contained, accessible HTML page (no scripts, no network),
+    in the look of the HTML report: its stylesheet and its current-vs-future partial."""
+    from .. import __version__
+    from .html.context import content_security_policy
+    from .html.future import comparison_intro, scenario_views
+    from .html.writer import make_environment
 
-    from .compare_page import PAGE
-
-    env = jinja2.Environment(
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+    page = make_environment().get_template("compare.html.j2")
+    return str(
+        page.render(
+            title=c.title,
+            generator=f"journeymap {__version__}",
+            csp=content_security_policy(),
+            comparison_intro=comparison_intro(c),
+            scenarios=scenario_views(c),
+        )
     )
-    return env.from_string(PAGE).render(comparison=c, sections=sections(c))
 
 
 # suggestions -----------------------------------------------------------------------------
@@ -300,10 +227,10 @@ def suggestion_sections(s: Suggestions) -> tuple[Section, ...]:
             str(c.rank),
             c.id,
             c.title,
-            _delta("time_tax_hours_per_period", c.hours_saved_per_period),
-            _delta("completions_per_period", c.completions_gained_per_period),
-            _delta("expected_days", c.days_saved),
-            _delta("requests", c.requests_saved),
+            delta_text("time_tax_hours_per_period", c.hours_saved_per_period),
+            delta_text("completions_per_period", c.completions_gained_per_period),
+            delta_text("expected_days", c.days_saved),
+            delta_text("requests", c.requests_saved),
             c.why,
         )
         for c in s.candidates

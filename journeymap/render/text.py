@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .. import fmt
 from ..report import Portfolio, Report
+from ._checks import require_report, require_top
 from .evidence_text import (
     conformance_lines,
     headline_warnings,
@@ -78,16 +79,25 @@ def _md_table(t: _Table) -> list[str]:
 def _headline(report: Report) -> list[tuple[str, str]]:
     m = report.metrics
     pop = fmt.people(m.population)
+    done, failed, gave_up = _outcome_counts(report)
     rows = [
         (
             "Completion",
-            f"{fmt.people(m.completions)} of {pop} finish ({fmt.percent(m.completion_rate)}); "
-            f"{fmt.people(m.failures)} fail; {fmt.people(m.abandonments)} give up",
+            f"{done} of {pop} finish ({fmt.percent(m.completion_rate)}); "
+            f"{failed} fail; {gave_up} give up",
         )
     ]
+    same = m.main_path is not None and m.main_path == m.critical_path
+    if m.main_path and not same:
+        days = f"{fmt.days(m.main_path_days)}: " if m.main_path_days is not None else ""
+        rows.append(("Main path", f"{days}{_ARROW.join(m.main_path)} ({m.main_path_rule})"))
     if m.critical_path_days is not None and m.critical_path:
+        longest = "" if same else " (the longest path to a success end)"
         rows.append(
-            ("Critical path", f"{fmt.days(m.critical_path_days)}: {_ARROW.join(m.critical_path)}")
+            (
+                "Critical path",
+                f"{fmt.days(m.critical_path_days)}: {_ARROW.join(m.critical_path)}{longest}",
+            )
         )
     elif m.critical_path_note:
         rows.append(("Critical path", f"none ({m.critical_path_note})"))
@@ -96,11 +106,17 @@ def _headline(report: Report) -> list[tuple[str, str]]:
         timing.append(f"{fmt.days(m.expected_days_for_completers)} expected for those who finish")
     if m.elapsed_p50_days is not None and m.elapsed_p90_days is not None:
         timing.append(
-            f"simulated p50 {fmt.days(m.elapsed_p50_days)}, p90 {fmt.days(m.elapsed_p90_days)} "
-            f"({m.simulation_runs:,} runs, seed {m.simulation_seed})"
+            f"model p50 {fmt.days(m.elapsed_p50_days)}, p90 {fmt.days(m.elapsed_p90_days)} "
+            f"(simulated, {m.simulation_runs:,} runs, seed {m.simulation_seed})"
         )
+    o = report.observed
+    if o is not None and o.case_median_days is not None:
+        p90 = f", p90 {fmt.days(o.case_p90_days)}" if o.case_p90_days is not None else ""
+        timing.append(f"observed cases p50 {fmt.days(o.case_median_days)}{p90}")
     if timing:
         rows.append(("Elapsed time", "; ".join(timing)))
+    if m.simulation_note and m.elapsed_p50_days is not None:
+        rows.append(("Simulation", m.simulation_note))
     if m.expected_effort_hours is not None:
         rows.append(
             (
@@ -109,11 +125,17 @@ def _headline(report: Report) -> list[tuple[str, str]]:
                 f"({(m.population_effort_hours or 0):,.0f} hours per period)",
             )
         )
+    behind = ""
+    if m.exchange_count:
+        behind = (
+            f"; {fmt.plural(m.exchange_count, 'exchange')} between agencies behind the scenes, "
+            "not counted"
+        )
     rows.append(
         (
             "Handoffs",
             f"{m.handoff_count} between {fmt.plural(m.agency_count, 'agency', 'agencies')} "
-            f"({m.expected_handoffs_per_person:.1f} per person on average)",
+            f"({m.expected_handoffs_per_person:.1f} per person on average){behind}",
         )
     )
     rows.append(
@@ -126,6 +148,16 @@ def _headline(report: Report) -> list[tuple[str, str]]:
     return rows
 
 
+def _outcome_counts(report: Report) -> tuple[str, str, str]:
+    """Finishers, failures and people who give up, rounded so they add up to the population."""
+    m = report.metrics
+    parts = (m.completions, m.failures, m.abandonments)
+    if m.population < 100:
+        return tuple(fmt.people(v) for v in parts)  # type: ignore[return-value]
+    done, failed, gave_up = fmt.largest_remainder(parts, m.population)
+    return f"{done:,}", f"{failed:,}", f"{gave_up:,}"
+
+
 def _tables(report: Report, top: int) -> list[_Table]:
     tables = []
     b_rows = tuple(
@@ -134,18 +166,22 @@ def _tables(report: Report, top: int) -> list[_Table]:
             b.touchpoint,
             b.name,
             b.agency,
-            f"{b.median_days:g}",
-            f"{b.expected_days:.1f}",
+            fmt.number(b.median_days),
+            fmt.number(b.expected_days),
             fmt.percent(b.share),
+            fmt.number(b.slack_days) if b.slack_days > 0 else "",
             fmt.people(b.people_lost),
-            "yes" if b.on_critical_path else "",
+            "yes" if b.on_main_path else "",
         )
         for b in report.bottlenecks[:top]
     )
     tables.append(
         _Table(
             "Bottlenecks",
-            "ranked by expected days = expected visits x median days, per person who starts",
+            "ranked by expected days = expected visits x median days, per person who starts; "
+            "a parallel branch that is not the slowest adds nothing (slack: days it can grow "
+            "before the journey takes longer); main path: the path most people's time depends "
+            "on (rule above)",
             (
                 "#",
                 "id",
@@ -154,11 +190,12 @@ def _tables(report: Report, top: int) -> list[_Table]:
                 "median d",
                 "expected d",
                 "share",
+                "slack d",
                 "lost",
-                "critical",
+                "main path",
             ),
             b_rows,
-            frozenset({0, 4, 5, 6, 7}),
+            frozenset({0, 4, 5, 6, 7, 8}),
         )
     )
     h_rows = tuple(
@@ -167,7 +204,7 @@ def _tables(report: Report, top: int) -> list[_Table]:
             f"{h.from_agency}{_ARROW}{h.to_agency}",
             h.boundary,
             fmt.people(h.people),
-            f"{h.wait_days:g} d" if h.wait_days else "",
+            fmt.days(h.wait_days) if h.wait_days else "",
             fmt.people(h.people_lost_after),
             "ping-pong" if h.ping_pong else "",
         )
@@ -176,7 +213,8 @@ def _tables(report: Report, top: int) -> list[_Table]:
     tables.append(
         _Table(
             "Handoffs",
-            f"{fmt.plural(len(report.handoffs), 'edge')} between agencies; people per period",
+            f"{fmt.plural(len(report.handoffs), 'handoff')} the person feels; people per period "
+            "(milestones, backstage, support and automated steps are passed through)",
             ("edge", "agencies", "boundary", "people", "wait", "lost after", ""),
             h_rows,
             frozenset({3, 5}),
@@ -201,6 +239,24 @@ def _tables(report: Report, top: int) -> list[_Table]:
             ("item", "scope", "agencies", "touchpoints", "asks/person", "asked again", "people"),
             d_rows,
             frozenset({4, 5, 6}),
+        )
+    )
+    x_rows = tuple(
+        (
+            f"{x.from_touchpoint}{_ARROW}{x.to_touchpoint}",
+            f"{x.from_agency}{_ARROW}{x.to_agency}",
+            fmt.people(x.people),
+        )
+        for x in sorted(report.behind_the_scenes, key=lambda x: -x.people)[:top]
+    )
+    tables.append(
+        _Table(
+            "Behind the scenes",
+            "exchanges between agencies at backstage, support or automated steps; the person "
+            "is not sent anywhere; people per period",
+            ("edge", "agencies", "people"),
+            x_rows,
+            frozenset({2}),
         )
     )
     l_rows = tuple(
@@ -266,8 +322,8 @@ def observed_lines(report: Report) -> list[str]:
         )
     for f in o.far_off:
         out.append(
-            f"Far off: {f.touchpoint} {f.metric} authored {f.authored:.3g}, "
-            f"observed {f.observed:.3g}"
+            f"Far off: {f.touchpoint} {f.metric} authored {_far_value(f.metric, f.authored)}, "
+            f"observed {_far_value(f.metric, f.observed)}"
         )
     if o.variants:
         out.append("Most frequent paths:")
@@ -276,6 +332,14 @@ def observed_lines(report: Report) -> list[str]:
     out += conformance_lines(o.conformance) + segment_lines(o.segments) + trend_lines(o.trend)
     out += [f"Note: {n}" for n in o.notes]
     return out
+
+
+def _far_value(metric: str, value: float) -> str:
+    if metric.endswith("days"):
+        return fmt.days(value)
+    if metric in ("drop_off", "share"):
+        return fmt.percent(value)
+    return fmt.number(value)
 
 
 def _title(report: Report) -> str:
@@ -291,6 +355,8 @@ def _population_line(report: Report) -> str:
 
 def render_text(report: Report, *, top: int = 5) -> str:
     """A readable terminal summary of a report."""
+    require_report(report)
+    require_top(top)
     out = [_title(report), _population_line(report), ""]
     out += [f"Warning: {w}" for w in headline_warnings(report)]
     out += [""] if headline_warnings(report) else []
@@ -304,7 +370,7 @@ def render_text(report: Report, *, top: int = 5) -> str:
     if report.feedback is not None or report.burden is not None:
         out += ["", "Customer feedback"] + [f"  {line}".rstrip() for line in feedback_lines(report)]
     if report.reissued_requests:
-        out += ["", "Documents the government issued and asks for again"]
+        out += ["", "Documents issued in the journey and asked for again"]
         for r in report.reissued_requests:
             out.append(
                 f"  {r.item}: given at {', '.join(r.given_at)} ({', '.join(r.issuing_agencies)})"
@@ -329,6 +395,8 @@ def render_text(report: Report, *, top: int = 5) -> str:
 
 def render_markdown(report: Report, *, top: int = 5) -> str:
     """Markdown for a pull request, issue or wiki page."""
+    require_report(report)
+    require_top(top)
     out = [f"## {_md_escape(_title(report))}", "", f"*{_population_line(report)}*", ""]
     out += [f"> **Warning:** {_md_escape(w)}" for w in headline_warnings(report)]
     out += [""] if headline_warnings(report) else []
@@ -352,11 +420,14 @@ def render_markdown(report: Report, *, top: int = 5) -> str:
 
 def render_json(report: Report | Portfolio) -> str:
     """Deterministic JSON (sorted as built, 2-space indent, one trailing newline)."""
+    require_report(report, portfolio=True)
     return fmt.json_text(report.to_dict())
 
 
 def render_portfolio(portfolio: Portfolio, *, fmt_name: str = "text", top: int = 10) -> str:
     """The portfolio view in ``text`` or ``markdown``, followed by each journey's summary."""
+    require_report(portfolio, portfolio=True)
+    require_top(top)
     items = _Table(
         "Data items asked most across journeys",
         "journeys asking, touchpoints asking, requests per period",
@@ -442,6 +513,7 @@ def render_portfolio(portfolio: Portfolio, *, fmt_name: str = "text", top: int =
 def render_outline(report: Report) -> str:
     """The journey's outline: agencies, then each stage's touchpoints in telling order with
     the median the analysis used (observed where an event log replaced it)."""
+    require_report(report)
     ctx = report.context
     out = [f"{report.title} ({report.journey})"]
     if report.life_experience:

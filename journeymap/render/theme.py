@@ -57,6 +57,11 @@ class Theme:
     end_failure: str
     wrap_width: int
     wrap_lines: int
+    agree_bounds: tuple[float, ...] = (0.5, 0.65, 0.8, 0.9)
+    agree_fill: tuple[str, ...] = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+    agree_text: tuple[str, ...] = ("#1a1a1a", "#1a1a1a", "#1a1a1a", "#ffffff", "#ffffff")
+    no_feedback_fill: str = "#d9d9d9"
+    deviation: str = "#b2182b"
 
     def heat_bin(self, share: float | None) -> int | None:
         """The heat bin of a share of expected time (None when the touchpoint has no duration)."""
@@ -67,18 +72,33 @@ class Theme:
                 return i
         return len(self.heat_bounds)
 
+    def agree_bin(self, share: float | None) -> int | None:
+        """The bin of a share agreeing (None: no data, or too few answers to show)."""
+        if share is None:
+            return None
+        for i, bound in enumerate(self.agree_bounds):
+            if share < bound:
+                return i
+        return len(self.agree_bounds)
+
+    def agree_label(self, index: int) -> str:
+        """The legend text of agreement bin ``index``: ``'under 50%'``, ``'50–65%'``..."""
+        return _bin_label(self.agree_bounds, index)
+
     def heat_label(self, index: int) -> str:
         """The legend text of heat bin ``index``: ``'under 2%'``, ``'2–5%'``, ``'20% or more'``."""
-        bounds = self.heat_bounds
+        return _bin_label(self.heat_bounds, index)
 
-        def pct(x: float) -> str:
-            return f"{x * 100:g}%"
 
-        if index == 0:
-            return f"under {pct(bounds[0])}"
-        if index == len(bounds):
-            return f"{pct(bounds[-1])} or more"
-        return f"{pct(bounds[index - 1])[:-1]}–{pct(bounds[index])}"
+def _bin_label(bounds: tuple[float, ...], index: int) -> str:
+    def pct(x: float) -> str:
+        return f"{x * 100:g}%"
+
+    if index == 0:
+        return f"under {pct(bounds[0])}"
+    if index == len(bounds):
+        return f"{pct(bounds[-1])} or more"
+    return f"{pct(bounds[index - 1])[:-1]}–{pct(bounds[index])}"
 
 
 _HEAT_BOUNDS = (0.02, 0.05, 0.10, 0.20)
@@ -134,6 +154,10 @@ _MONO = dataclasses.replace(
     lost="#000000",
     end_success="#000000",
     end_failure="#000000",
+    agree_fill=("#ffffff", "#e0e0e0", "#bdbdbd", "#636363", "#252525"),
+    agree_text=("#000000", "#000000", "#000000", "#ffffff", "#ffffff"),
+    no_feedback_fill="#f0f0f0",
+    deviation="#000000",
 )
 
 THEMES: dict[str, Theme] = {"default": _DEFAULT, "mono": _MONO}

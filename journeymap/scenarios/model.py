@@ -26,9 +26,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StrictStr,
     ValidationInfo,
     WithJsonSchema,
+    model_serializer,
     model_validator,
 )
 
@@ -157,6 +159,15 @@ class Change(BaseModel):
                 ]
             )
         return self
+
+    @model_serializer(mode="wrap")
+    def _dump_touchpoint_keys(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Dumped as written: the keys a touchpoint change replaces sit beside ``touchpoint``
+        (so ``model_validate(model_dump())`` gives the change back)."""
+        data = handler(self)
+        if self.touchpoint is not None and isinstance(data, dict):
+            data.update(self.set_values)
+        return data
 
     @property
     def kind(self) -> ChangeKind:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ... import __version__, fmt
+from ...comparison import Comparison
 from ...report import Report, TouchpointFlow
 from ..text import observed_lines
 from .contract import (
@@ -24,7 +25,9 @@ from .contract import (
     Point,
     Source,
 )
+from .customer import burden_view, feedback_view, trust_curve
 from .evidence import log_sections
+from .future import comparison_intro, scenario_views
 from .story import stage_stories
 
 __all__ = [
@@ -316,9 +319,14 @@ def observed(report: Report) -> tuple[str, ...]:
 
 
 def build_context(
-    report: Report, *, map_svg: str | None = None, map_note: str | None = None
+    report: Report,
+    *,
+    map_svg: str | None = None,
+    map_note: str | None = None,
+    comparison: Comparison | None = None,
 ) -> NarrativeContext:
-    """The documented context the templates render (pure; reads only the Report).
+    """The documented context the templates render (pure; reads only the Report, and the
+    ``comparison`` of the journey with a future state when one is given).
 
     ``map_svg`` is trusted SVG markup put on the page as is; ``map_note`` says why there is
     no map.
@@ -382,4 +390,9 @@ def build_context(
         trend_points=log.trend_points,
         trend_path=log.trend_path,
         trend_width=log.trend_width,
+        trust_curve=trust_curve(report),
+        feedback=feedback_view(report),
+        burden=burden_view(report),
+        comparison_intro=comparison_intro(comparison, observed=report.observed is not None),
+        scenarios=scenario_views(comparison),
     )

@@ -12,11 +12,18 @@ from typing import Any
 
 __all__ = [
     "Bar",
+    "BurdenView",
+    "FeedbackTable",
+    "FeedbackView",
     "Headline",
+    "IntervalChart",
+    "IntervalPoint",
     "MatrixGroup",
     "MatrixRow",
     "NarrativeContext",
     "Point",
+    "ScenarioBar",
+    "ScenarioView",
     "Source",
     "StageStory",
 ]
@@ -92,6 +99,110 @@ class Source:
     url: str | None
 
 
+@dataclass(frozen=True)
+class IntervalPoint:
+    """One column of a chart of shares with 95 % intervals (SVG units), and its numbers.
+
+    ``y``, ``y_low`` and ``y_high`` are None when there is no number (``status`` says why:
+    suppressed, or no answers). ``share``, ``interval`` and ``n`` are the text the chart and
+    its table show; ``authored`` is the journey file's own score for the step, if any."""
+
+    label: str
+    name: str
+    x: float
+    y: float | None
+    y_low: float | None
+    y_high: float | None
+    share: str
+    interval: str
+    n: str
+    status: str
+    authored: str = ""
+
+
+@dataclass(frozen=True)
+class IntervalChart:
+    """A chart of shares (0-100 %) with 95 % intervals: its points, size and gridlines
+    as (y, label)."""
+
+    points: tuple[IntervalPoint, ...]
+    width: float
+    height: float
+    grid: tuple[tuple[float, str], ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class FeedbackTable:
+    """A table of feedback measures: caption, column labels, and rows of (row header, cells)."""
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    """Customer feedback joined to the journey (see docs/narrative.md)."""
+
+    summary: tuple[str, ...]
+    trust_label: str
+    tables: tuple[FeedbackTable, ...]
+    links: tuple[dict[str, str], ...]
+    findings: tuple[dict[str, str], ...]
+    every: str
+    trend: IntervalChart | None
+    trend_table: FeedbackTable | None
+    by: str
+    segments: IntervalChart | None
+    segment_table: FeedbackTable | None
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BurdenView:
+    """Paperwork burden estimates beside the effort people report: a sentence and one row
+    per touchpoint with forms that carry a burden."""
+
+    summary: str
+    rows: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ScenarioBar:
+    """One measure in the current-vs-future chart: its label, the two values as text, the
+    difference, and the bars' widths (SVG units, each measure on its own scale)."""
+
+    label: str
+    unit: str
+    baseline: str
+    scenario: str
+    difference: str
+    y: float
+    baseline_width: float
+    scenario_width: float
+
+
+@dataclass(frozen=True)
+class ScenarioView:
+    """One future state against the baseline (a scenario of the journey, or a second file)."""
+
+    id: str
+    heading: str
+    title: str
+    baseline_label: str
+    assumptions: str
+    same_note: str
+    notes: tuple[str, ...]
+    measures: tuple[tuple[str, str, str, str, str], ...]
+    bars: tuple[ScenarioBar, ...]
+    chart_height: float
+    attribution_header: tuple[str, ...]
+    attribution_rows: tuple[tuple[str, ...], ...]
+    changes: tuple[str, ...]
+    structure: tuple[str, ...]
+
+
 def _help(text: str) -> Any:
     return field(metadata={"help": text})
 
@@ -164,6 +275,23 @@ class NarrativeContext:
     trend_points: tuple[Point, ...] = _help("Points of the arrivals-per-period chart")
     trend_path: str = _help("SVG path data of the arrivals-per-period chart")
     trend_width: float = _help("Width of the arrivals-per-period SVG")
+    trust_curve: IntervalChart | None = _help(  # noqa: RUF009 (frozen records)
+        "Measured trust per step with 95 % intervals, when customer feedback was given "
+        "(else None); each point also holds the step's authored score"
+    )
+    feedback: FeedbackView | None = _help(  # noqa: RUF009 (frozen records)
+        "Customer feedback: summary, tables per step, drivers and trust, joined findings, "
+        "trend and segments (None without feedback)"
+    )
+    burden: BurdenView | None = _help(  # noqa: RUF009 (frozen records)
+        "Paperwork burden estimates beside reported effort (None when no form has a burden)"
+    )
+    comparison_intro: tuple[str, ...] = _help(
+        "What the current-vs-future comparison is (empty without one)"
+    )
+    scenarios: tuple[ScenarioView, ...] = _help(
+        "Current vs future: one entry per scenario or future journey compared (else empty)"
+    )
 
     @classmethod
     def documented_fields(cls) -> dict[str, str]:

@@ -46,12 +46,62 @@ def _items(report: Report, ids: Sequence[str]) -> str:
     return join_names([fmt.in_sentence(report.item(i).name) for i in ids])
 
 
+def _agree(report: Report, ids: Sequence[str], singular: str, plural: str) -> str:
+    """The verb form agreeing with the items: one singular item, else plural."""
+    return fmt.verb([report.item(i).name for i in ids], singular, plural)
+
+
 def _agency(report: Report, agency_id: str) -> str:
-    return fmt.the(report.agency(agency_id).name)
+    """The agency's name in a sentence; a private or nonprofit organisation's as written."""
+    agency = report.agency(agency_id)
+    if agency.level in ("private", "nonprofit"):
+        return agency.name
+    return fmt.the(agency.name)
 
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _percents(shares: Sequence[float]) -> list[str]:
+    """The shares as the report formats them; when those do not add up to 100 %, whole
+    percentages that do (largest remainders)."""
+    total = sum(shares) or 1.0
+    shown = [fmt.percent(x / total) for x in shares]
+    if abs(sum(float(p.rstrip("%")) for p in shown) - 100) < 1e-9:
+        return shown
+    return [f"{p}%" for p in fmt.largest_remainder([100 * x / total for x in shares], 100)]
+
+
+def _per(report: Report, people: float) -> str:
+    """``'120 of every 1,000 who start'``: one basis, the report's population."""
+    return f"{fmt.people(people)} of every {fmt.people(report.metrics.population)} who start"
+
+
+def _issued(report: Report, flow: TouchpointFlow) -> list[str]:
+    """Documents asked for here that were issued earlier: by the government only when every
+    issuer is a government agency."""
+    parts = []
+    government = [
+        i
+        for i in flow.reasks_issued
+        if any(r.item == i and r.government for r in report.reissued_requests)
+    ]
+    others = [i for i in flow.reasks_issued if i not in government]
+    if government:
+        parts.append(
+            f"The {_items(report, government)} asked for here "
+            f"{_agree(report, government, 'was', 'were')} issued by the government itself "
+            "earlier in the journey."
+        )
+    for item in others:
+        issuers = next((r.issuing_agencies for r in report.reissued_requests if r.item == item), ())
+        who = join_names([_agency(report, a) for a in issuers]) or "an earlier step"
+        parts.append(
+            f"The {_items(report, [item])} asked for here {_agree(report, [item], 'was', 'were')}"
+            f" issued earlier in the journey by {who}."
+        )
+    return parts
 
 
 def _what_happens(report: Report, flow: TouchpointFlow, person: str, them: str) -> list[str]:
@@ -73,19 +123,16 @@ def _what_happens(report: Report, flow: TouchpointFlow, person: str, them: str) 
             f"{person} is asked again for the {_items(report, flow.asks_again)}, "
             "already given earlier."
         )
-    if flow.reasks_issued:
-        was = "was" if len(flow.reasks_issued) == 1 else "were"
-        parts.append(
-            f"The {_items(report, flow.reasks_issued)} asked for here {was} issued by the "
-            "government itself earlier in the journey."
-        )
+    looped = [i for i in flow.asks if i in flow.asks_when_sent_back]
+    if looped:
+        parts.append(f"People sent back here are asked for the {_items(report, looped)} again.")
+    parts += _issued(report, flow)
     if flow.gives:
         parts.append(f"{person} receives the {_items(report, flow.gives)}.")
     if flow.drop_off_rate:
         parts.append(
             f"About {fmt.percent(flow.drop_off_rate)} of the people who get here give up "
-            f"({fmt.people(flow.people_lost)} of every "
-            f"{fmt.people(report.metrics.population)} who start)."
+            f"({_per(report, flow.people_lost)})."
         )
     return parts
 
@@ -98,6 +145,37 @@ def _step(report: Report, edge: EdgeFlow) -> str:
     return target.name
 
 
+def _alternatives(report: Report, out: Sequence[EdgeFlow], them: str) -> str:
+    """Alternatives with their shares, the largest first; loop-backs say people are sent back."""
+    ranked = sorted(out, key=lambda e: -e.share)
+    pcts = _percents([e.share for e in ranked])
+
+    def where(e: EdgeFlow) -> str:
+        if e.loop_back:
+            return f"are sent back to {_step(report, e)}"
+        return f"go to {_step(report, e)}"
+
+    if len(ranked) == 2 and ranked[0].share > ranked[1].share:
+        first, second = ranked
+        text = (
+            f"Most people who go on ({pcts[0]}) {where(first)}; "
+            f"the others ({pcts[1]}) {where(second)}."
+        )
+    else:
+        text = (
+            "Of the people who go on, "
+            + join_names([f"{p} {where(e)}" for p, e in zip(pcts, ranked, strict=True)])
+            + "."
+        )
+    for e in ranked:
+        if e.loop_back:
+            text += (
+                f" That sends people back {fmt.people(e.people)} times for every "
+                f"{fmt.people(report.metrics.population)} who start."
+            )
+    return text
+
+
 def _where_next(report: Report, flow: TouchpointFlow, them: str) -> list[str]:
     """Where people go from here: handoffs, alternatives with their shares, loops, waits."""
     out = [e for e in report.edges if e.source == flow.touchpoint]
@@ -107,17 +185,17 @@ def _where_next(report: Report, flow: TouchpointFlow, them: str) -> list[str]:
     parts = []
     if out[0].kind == "parallel":
         steps = join_names([_step(report, e) for e in out])
-        parts.append(f"Next, {them} goes through these steps at the same time: {steps}.")
+        parts.append(
+            f"Next, {them} goes through these steps at the same time: {steps}; the journey "
+            "goes on when all of them are done."
+        )
     elif out[0].kind == "alternative":
-        shares = [
-            f"{fmt.percent(e.share)} {'are sent ' if i == 0 else ''}to {_step(report, e)}"
-            for i, e in enumerate(out)
-        ]
-        parts.append(f"Of the people who go on, {join_names(shares)}.")
+        parts.append(_alternatives(report, out, them))
     elif out[0].loop_back:
         parts.append(f"Then {them} is sent back to an earlier step: {_step(report, out[0])}.")
-    elif out[0].handoff:
-        to = _agency(report, report.touchpoint(out[0].target).agency)
+    elif out[0].handoff and not flow.milestone:
+        target = report.touchpoint(out[0].target)
+        to = _agency(report, target.agency)
         back = any(
             h.ping_pong
             for h in report.handoffs
@@ -132,16 +210,55 @@ def _where_next(report: Report, flow: TouchpointFlow, them: str) -> list[str]:
     return parts
 
 
+def _ending(report: Report, flow: TouchpointFlow) -> list[str]:
+    """An end told as an outcome, with how many reach it."""
+    if flow.outcome is None:
+        return []
+    reach = _per(report, max(0.0, flow.arrivals - flow.people_lost))
+    if flow.outcome == "failure":
+        return [f"The journey ends here without success for {reach}."]
+    return [f"The journey ends here in success for {reach}."]
+
+
+def _opening(report: Report, flow: TouchpointFlow, person: str, *, first: bool) -> str:
+    """The first sentence: who the person deals with, or the milestone reached, and for how
+    many when only some people come this way."""
+    agency = _agency(report, flow.agency)
+    how = f", {CHANNEL_PHRASES.get(flow.channel, flow.channel)}" if flow.channel else ""
+    if flow.milestone:
+        sentence = f"{person} reaches a milestone: {flow.name}."
+    elif flow.lane in ("backstage", "support") or flow.channel == "automated":
+        sentence = f"Behind the scenes, {agency} works on the case: {flow.name}."
+    else:
+        verb = "starts with" if first else "then deals with"
+        sentence = f"{person} {verb} {agency}{how}: {flow.name}."
+    into = [e for e in report.edges if e.target == flow.touchpoint and not e.loop_back]
+    if len(into) == 1 and into[0].kind == "alternative" and into[0].share < 0.995:
+        source = report.touchpoint(into[0].source).name
+        lead = _lower_first(sentence)
+        who = "Most people" if into[0].share >= 0.5 else "Only some people"
+        return (
+            f"{who} come this way ({fmt.percent(into[0].share)} of those who go on from "
+            f"{source}): {lead}"
+        )
+    return sentence
+
+
+def _lower_first(sentence: str) -> str:
+    """'The person deals with...' -> 'the person deals with...'; a name stays as it is."""
+    if sentence.startswith(("The person", "Behind")):
+        return sentence[:1].lower() + sentence[1:]
+    return sentence
+
+
 def touchpoint_story(report: Report, flow: TouchpointFlow, *, first: bool) -> str:
     """One paragraph, in plain words, about what happens to the persona at a touchpoint."""
     person = report.context.persona_name or "The person"
     them = report.context.persona_name or "the person"
-    agency = _agency(report, flow.agency)
-    how = f", {CHANNEL_PHRASES.get(flow.channel, flow.channel)}" if flow.channel else ""
-    verb = "starts with" if first else "then deals with"
-    parts = [f"{person} {verb} {agency}{how}: {flow.name}."]
+    parts = [_opening(report, flow, person, first=first)]
     parts += _what_happens(report, flow, person, them)
     parts += _where_next(report, flow, them)
+    parts += _ending(report, flow)
     return " ".join(parts)
 
 

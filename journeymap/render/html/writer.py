@@ -9,12 +9,14 @@ missing include, an undefined name, a syntax error) raises
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import traceback
 from pathlib import Path
 from typing import Any
 
-from ...exceptions import GraphvizNotFoundError, TemplateError
+from ...comparison import Comparison
+from ...exceptions import GraphvizNotFoundError, JourneymapTypeError, TemplateError, UsageError
 from ...output import write_atomic
 from ...report import Report
 from ..map import MapOptions
@@ -116,9 +118,16 @@ def load_page(env: Any) -> Any:
         raise error from None
 
 
-def render_page(report: Report, *, template: Any, map_svg: str | None, map_note: str | None) -> str:
+def render_page(
+    report: Report,
+    *,
+    template: Any,
+    map_svg: str | None,
+    map_note: str | None,
+    comparison: Comparison | None = None,
+) -> str:
     """The page for ``report`` from ``template``; template faults become TemplateError."""
-    context = build_context(report, map_svg=map_svg, map_note=map_note)
+    context = build_context(report, map_svg=map_svg, map_note=map_note, comparison=comparison)
     try:
         return str(template.render(**context.values()))
     except Exception as err:
@@ -163,16 +172,28 @@ def draw_map(report: Report, options: MapOptions | None) -> tuple[str | None, st
     return inline_svg(raw.decode("utf-8")), None
 
 
+def _require_path(value: object, parameter: str) -> None:
+    if not isinstance(value, str | os.PathLike) or not isinstance(os.fspath(value), str):
+        msg = f"{parameter} must be a path (str or os.PathLike), not {type(value).__name__}"
+        raise JourneymapTypeError(msg)
+    text = os.fspath(value)
+    if not text or "\x00" in text:
+        msg = f"{parameter}: {text!r} is not a file name"
+        raise UsageError(msg, parameter=parameter)
+
+
 def render_narrative(
     report: Report,
     *,
     map_options: MapOptions | None = MapOptions(),  # noqa: B008 (frozen, so safe to share)
     template_dir: str | Path | None = None,
+    comparison: Comparison | None = None,
 ) -> tuple[str, str | None]:
     """The self-contained HTML narrative of a report, and why it has no map (or None).
 
     ``map_options=None`` leaves the map out (the page keeps the map's table). Nothing is
-    written.
+    written. ``comparison`` (from :func:`journeymap.scenarios.compare`) adds the
+    current-vs-future section.
 
     Raises
     ------
@@ -182,9 +203,22 @@ def render_narrative(
     MapRenderError
         Graphviz was found but failed to draw the map.
     """
+    shown: object = report
+    if not isinstance(shown, Report):
+        msg = f"report must be a Report (from analyze), not {type(shown).__name__}"
+        raise JourneymapTypeError(msg)
+    given: object = map_options
+    if given is not None and not isinstance(given, MapOptions):
+        msg = f"map_options must be MapOptions or None, not {type(given).__name__}"
+        raise JourneymapTypeError(msg)
+    if template_dir is not None:
+        _require_path(template_dir, "template_dir")
     template = load_page(make_environment(template_dir))
     map_svg, why = draw_map(report, map_options)
-    return render_page(report, template=template, map_svg=map_svg, map_note=why), why
+    html = render_page(
+        report, template=template, map_svg=map_svg, map_note=why, comparison=comparison
+    )
+    return html, why
 
 
 def write_narrative(
@@ -193,6 +227,7 @@ def write_narrative(
     *,
     map_options: MapOptions | None = MapOptions(),  # noqa: B008 (frozen, so safe to share)
     template_dir: str | Path | None = None,
+    comparison: Comparison | None = None,
 ) -> str | None:
     """Render the narrative and write it atomically to ``output``.
 
@@ -200,6 +235,9 @@ def write_narrative(
     says so and keeps the map's table). Raises as :func:`render_narrative`, and OSError
     when ``output`` cannot be written (it is then left as it was).
     """
-    html, why = render_narrative(report, map_options=map_options, template_dir=template_dir)
+    _require_path(output, "output")
+    html, why = render_narrative(
+        report, map_options=map_options, template_dir=template_dir, comparison=comparison
+    )
     write_atomic(Path(output), html.encode("utf-8"))
     return why

@@ -32,19 +32,23 @@ Options are one frozen :class:`MapOptions`, checked when it is made.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ...exceptions import UsageError
+from ...exceptions import JourneymapTypeError, UsageError
 from ...output import write_atomic
 from ...report import Report
+from .._checks import require_path, require_report
+from .arrows import graphviz_routes
 from .build import assemble, build, scale_for
 from .describe import describe_map
 from .graphviz import accessible_svg, choose_engine, format_from_suffix, run
 from .grid import grid_place
 from .options import MapOptions, MapText
-from .placement import band_order, place
+from .placement import Placement, band_order, place
+from .route import routed
 
 if TYPE_CHECKING:
     import graphviz as gv
@@ -96,25 +100,46 @@ def render_map(
     MapRenderError
         Graphviz failed, or ran out of time.
     """
+    _check(report, options)
     chosen = choose_engine(options.engine, format)
     graph = build(report, options)
     source: str = graph.source
     if chosen == "none":
         return source.encode("utf-8")
     passes = scale_for(report, options).passes
-    if passes == "one":
-        data = run(chosen, source, format)
-    elif passes == "two":
+    if passes in ("one", "two"):
         laid = json.loads(run(chosen, source, "json"))
-        final = build(report, options, place(laid, band_order(laid), options.direction))
-        data = run(chosen, final.source, format, "nop2")
+        order = band_order(laid) if passes == "two" else []
+        pinned = place(laid, order, options.direction, move=passes == "two")
+        data = _draw_routed(report, options, chosen, format, pinned, laid)
     else:
         data = _draw_grid(report, options, chosen, format)
     if format == "svg":
         svg = accessible_svg(
-            data.decode("utf-8"), describe_map(report), id_prefix=options.id_prefix
+            data.decode("utf-8"),
+            describe_map(report, options.colour_by),
+            id_prefix=options.id_prefix,
         )
         data = svg.encode("utf-8")
+    return data
+
+
+def _draw_routed(
+    report: Report,
+    options: MapOptions,
+    engine: str,
+    format: str,
+    pinned: Placement,
+    laid: dict[str, Any],
+) -> bytes:
+    """Route every arrow round the pinned boxes (:mod:`.arrows`), let ``neato -n2`` lay out
+    the rest once more, place the labels where they cover nothing (:mod:`.route`), and
+    draw exactly that."""
+    routes = graphviz_routes(pinned.nodes, laid, options.direction)
+    given = dataclasses.replace(pinned, edges={k: (v, None) for k, v in routes.items()})
+    drawn = json.loads(run(engine, build(report, options, given).source, "json", "nop2"))
+    final = build(report, options, routed(drawn))
+    data: bytes = run(engine, final.source, format, "nop2")
     return data
 
 
@@ -126,9 +151,8 @@ def _draw_grid(report: Report, options: MapOptions, engine: str, format: str) ->
     laid = json.loads(run(engine, flat, "json"))
     stacks = list(dict.fromkeys(c.stack for c in cells.values()))
     stacks.sort(key=lambda s: (s != "cluster_header", s == "cluster_legend"))
-    final = build(report, options, grid_place(laid, cells, stacks, options.direction))
-    data: bytes = run(engine, final.source, format, "nop2")
-    return data
+    pinned = grid_place(laid, cells, stacks, options.direction)
+    return _draw_routed(report, options, engine, format, pinned, laid)
 
 
 def write_map(
@@ -152,6 +176,8 @@ def write_map(
     >>> write_map(report, "retirement.svg")   # doctest: +SKIP
     'system'
     """
+    _check(report, options)
+    require_path(path, "path")
     target = Path(path)
     chosen_format = format or format_from_suffix(target)
     chosen = choose_engine(options.engine, chosen_format)
@@ -162,9 +188,14 @@ def write_map(
     return chosen
 
 
-def _with_engine(options: MapOptions, engine: str) -> MapOptions:
-    import dataclasses
+def _check(report: object, options: object) -> None:
+    require_report(report)
+    if not isinstance(options, MapOptions):
+        msg = f"options must be MapOptions, not {type(options).__name__}"
+        raise JourneymapTypeError(msg)
 
+
+def _with_engine(options: MapOptions, engine: str) -> MapOptions:
     if engine not in ("system", "wasm"):
         msg = f"unknown engine: {engine!r}"
         raise UsageError(msg, parameter="engine")

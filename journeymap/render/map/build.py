@@ -14,12 +14,14 @@ from typing import Any
 from ...report import Report
 from ..labels import escape, label_lines, label_text, slug
 from ..theme import Theme
+from .colour import check_colour_by
 from .describe import title_lines
 from .grid import Cell
 from .layout import Lane, Layout, lanes, layout
 from .legend import LEGEND_COLUMNS, legend
 from .nodes import edge_style, node_ids, touchpoint_node
 from .options import MapOptions
+from .overlay import deviation_edges, edge_marks, touchpoint_marks
 from .placement import Placement, pin
 
 __all__ = ["BIG_MAP", "Scale", "assemble", "build", "scale_for"]
@@ -144,6 +146,7 @@ def _lane(
     *,
     rows: bool,
     ids: dict[str, str],
+    marks: dict[str, tuple[tuple[str, str], ...]],
 ) -> tuple[Any, list[tuple[str, str]]]:
     """A lane's cluster, and its nodes as (node id, touchpoint id or anchor kind)."""
     import graphviz
@@ -178,15 +181,18 @@ def _lane(
         sub.node(tail, label="", shape="point", style="invis", width="0", height="0")
         placed += [(head, ":start"), (tail, ":end")]
     ranked = {b.touchpoint: b for b in report.bottlenecks}
+    flows = {t.touchpoint: t for t in report.touchpoints}
     for tid in lane.members:
         attrs, classes = touchpoint_node(
-            report.touchpoint(tid),
+            flows[tid],
             report,
             ranked.get(tid),
             top=options.top,
             theme=th,
             mode=options.lanes,
             direction=options.direction,
+            colour_by=options.colour_by,
+            marks=marks.get(tid, ()),
         )
         sub.node(ids[tid], id=ids[tid], _attributes={"class": " ".join(classes)}, **attrs)
         placed.append((ids[tid], tid))
@@ -194,13 +200,20 @@ def _lane(
 
 
 def _flow(
-    g: Any, report: Report, th: Theme, p: str, ids: dict[str, str], placement: Placement | None
+    g: Any,
+    report: Report,
+    options: MapOptions,
+    ids: dict[str, str],
+    placement: Placement | None,
 ) -> None:
-    """The arrows, in the Report's order."""
+    """The arrows, in the Report's order, then the overlay's arrows."""
+    th, p = options.resolved_theme, options.id_prefix
     ping = {
         (h.from_touchpoint, h.to_touchpoint): h.from_agency for h in report.handoffs if h.ping_pong
     }
     agency = {t.touchpoint: t.agency for t in report.touchpoints}
+    extra = edge_marks(report, options)
+    arrows: list[tuple[str, str, str, dict[str, str], list[str], list[str]]] = []
     for e in report.edges:
         attrs, classes, lines = edge_style(
             e,
@@ -209,7 +222,18 @@ def _flow(
             theme=th,
         )
         kind = "handoff" if e.handoff else "edge"
-        edge_id = f"{p}{kind}-{slug(e.source)}--{slug(e.target)}"
+        lines += extra.get((e.source, e.target), ())
+        arrows.append((e.source, e.target, kind, attrs, classes, lines))
+    for source, target, lines in deviation_edges(report, options):
+        attrs = {
+            "color": th.deviation,
+            "fontcolor": th.deviation,
+            "style": "dashed",
+            "constraint": "false",
+        }
+        arrows.append((source, target, "deviation", attrs, ["flow", "deviation"], lines))
+    for source, target, kind, attrs, classes, lines in arrows:
+        edge_id = f"{p}{kind}-{slug(source)}--{slug(target)}"
         if lines:
             attrs["label"] = label_lines(lines, kind="plain", width=None)
         if placement is not None and edge_id in placement.edges:
@@ -219,8 +243,8 @@ def _flow(
             if label_pos:
                 attrs["lp"] = label_pos
         g.edge(
-            ids[e.source],
-            ids[e.target],
+            ids[source],
+            ids[target],
             id=edge_id,
             _attributes={"class": " ".join(classes)},
             **attrs,
@@ -234,6 +258,8 @@ def assemble(
     ``nop2``), and the band and column of every node."""
     th = options.resolved_theme
     p = options.id_prefix
+    check_colour_by(report, options.colour_by)
+    marks = touchpoint_marks(report, options)
     lay = layout(report)
     ids = node_ids(report, p)
     rows = options.lanes != "stage"  # agency and blueprint lanes are rows with a title column
@@ -246,7 +272,7 @@ def assemble(
         g.edge(columns[c][0], columns[c + 1][0], style="invis", weight="10")
     blocks: list[Any] = []
     for i, lane in enumerate(lanes(report, options.lanes, p)):
-        sub, placed = _lane(report, options, th, lane, i, rows=rows, ids=ids)
+        sub, placed = _lane(report, options, th, lane, i, rows=rows, ids=ids, marks=marks)
         for name, what in placed:
             column = {":start": 0, ":end": total - 1}.get(what)
             if column is None:
@@ -256,7 +282,16 @@ def assemble(
         blocks.append(sub)
     if options.legend:
         before = [len(c) for c in columns]
-        blocks.append(legend(th, columns, p, options.direction))
+        blocks.append(
+            legend(
+                th,
+                columns,
+                p,
+                options.direction,
+                colour_by=options.colour_by,
+                overlay=options.overlay,
+            )
+        )
         for column, (names, n) in enumerate(zip(columns, before, strict=True)):
             for name in names[n:]:
                 cells[name] = Cell("cluster_legend", column, "cluster_legend")
@@ -265,11 +300,12 @@ def assemble(
             pin(block, placement)
         g.subgraph(block)
     if placement is not None:
-        g.attr(bb=placement.bb, lp=placement.lp, splines="line")
+        # every arrow's route is given (see .arrows): neato -n2 routes none of them
+        g.attr(bb=placement.bb, lp=placement.lp, splines="true")
         g.body[:] = [line for line in g.body if "style=invis" not in line or "->" not in line]
     for members in columns:
         g.body.append("\t{rank=same; " + " ".join(f'"{escape(m)}"' for m in members) + "}\n")
-    _flow(g, report, th, p, ids, placement)
+    _flow(g, report, options, ids, placement)
     return g, cells
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ... import fmt
 from ...report import Report
 from ..labels import normalize
+from .colour import colour_words
 from .nodes import short_name
 from .options import MapText
 
@@ -51,11 +52,12 @@ def title_lines(report: Report, top: int) -> list[str]:
     return lines
 
 
-def describe_map(report: Report) -> MapText:
+def describe_map(report: Report, colour_by: str = "time") -> MapText:
     """The map's title and a one-paragraph description (the SVG ``<title>``/``<desc>``).
 
     Everything comes from the Report: its title, agencies, handoffs, top bottleneck,
-    completion and the data items asked for more than once.
+    completion and the data items asked for more than once; what the fill shows when it is
+    not time (``colour_by``), and the scenario drawn (:attr:`Report.changes`).
     """
     m = report.metrics
     agencies = [a.name for a in report.agencies if a.touchpoints]
@@ -87,6 +89,22 @@ def describe_map(report: Report) -> MapText:
     if report.duplicate_requests:
         names = [short_name(report, d.item) for d in report.duplicate_requests]
         parts.append(f"Asked more than once: {', '.join(names)}.")
+    if colour_by != "time":
+        parts.append(
+            f"Fill colour: {colour_words(colour_by)}, grey where there is no data or too "
+            "few answers to show."
+        )
+    changes = report.changes
+    if changes is not None:
+        title += f", with scenario {normalize(changes.label)}"
+        parts.append(
+            f"Scenario {normalize(changes.label)} applied: "
+            f"{fmt.plural(len(changes.changed), 'touchpoint')} changed, "
+            f"{len(changes.added)} added, "
+            f"{fmt.plural(len(changes.removed_requests), 'request')} removed."
+        )
+    if colour_by != "time":
+        title += f" (coloured by {colour_by.replace('_', ' ')})"
     return MapText(
         title=f"Journey map: {title}",
         desc=normalize(" ".join(normalize(p) for p in parts)),

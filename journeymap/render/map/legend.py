@@ -7,9 +7,10 @@ from typing import Any
 
 from ..labels import label_lines, label_text
 from ..theme import Theme
+from .colour import colour_words
 from .nodes import record
 
-__all__ = ["KEY_LINES", "LEGEND_COLUMNS", "legend"]
+__all__ = ["DEVIATION_LINE", "KEY_LINES", "LEGEND_COLUMNS", "legend"]
 
 #: How many columns the legend takes (title, five heat steps, two boxes, the key).
 LEGEND_COLUMNS = 9
@@ -24,9 +25,28 @@ KEY_LINES = (
 )
 
 
-def legend(th: Theme, columns: list[list[str]], p: str, direction: str) -> Any:
-    """The ``cluster_legend`` subgraph; its nodes are added to ``columns`` (one a column)."""
+#: The key line of the conformance overlay.
+DEVIATION_LINE = "Dashed red arrow: a move cases made that the journey lacks (cases)"
+
+
+def legend(
+    th: Theme,
+    columns: list[list[str]],
+    p: str,
+    direction: str,
+    *,
+    colour_by: str = "time",
+    overlay: str | None = None,
+) -> Any:
+    """The ``cluster_legend`` subgraph; its nodes are added to ``columns`` (one a column).
+    The swatches follow what the fill shows (``colour_by``)."""
     import graphviz
+
+    by_time = colour_by == "time"
+    fills, texts = (th.heat_fill, th.heat_text) if by_time else (th.agree_fill, th.agree_text)
+    words = colour_words(colour_by).split(" ")
+    half = (len(words) + 1) // 2
+    heading = ["Legend", "fill: " + " ".join(words[:half]), " ".join(words[half:])]
 
     sub = graphviz.Digraph(name="cluster_legend")
     sub.attr(
@@ -39,28 +59,34 @@ def legend(th: Theme, columns: list[list[str]], p: str, direction: str) -> Any:
     title = f"{p}legend-title"
     sub.node(
         title,
-        label=label_lines(
-            ["Legend", "fill: share of the", "expected time"], kind="plain", width=None
-        ),
+        label=label_lines(heading, kind="plain", width=None),
         shape="plaintext",
         style="",
         fontsize=f"{th.fontsize:g}",
     )
     columns[0].append(title)
-    swatches = len(th.heat_fill)
+    swatches = len(fills)
     for i in range(swatches):
         name = f"{p}legend-heat-{i}"
+        text = th.heat_label(i) if by_time else th.agree_label(i)
         sub.node(
             name,
-            label=record([label_text(th.heat_label(i), kind="record")], direction),
-            fillcolor=th.heat_fill[i],
-            fontcolor=th.heat_text[i],
+            label=record([label_text(text, kind="record")], direction),
+            fillcolor=fills[i],
+            fontcolor=texts[i],
             id=name,
-            _attributes={"class": f"legend-heat heat-{i}"},
+            _attributes={
+                "class": f"legend-heat heat-{i}" if by_time else f"legend-agree agree-{i}"
+            },
         )
         columns[1 + i].append(name)
+    none: tuple[str, str, dict[str, str]] = (
+        ("legend-none", "no duration given", {"style": "rounded,filled,dashed"})
+        if by_time
+        else ("legend-none", "no feedback data", {"fillcolor": th.no_feedback_fill})
+    )
     extras = [
-        ("legend-none", "no duration given", {"style": "rounded,filled,dashed"}),
+        none,
         (
             "legend-top",
             "#1 bottleneck (thick border)",
@@ -72,16 +98,20 @@ def legend(th: Theme, columns: list[list[str]], p: str, direction: str) -> Any:
         sub.node(
             name,
             label=record([label_text(text, kind="record", width=16)], direction),
-            fillcolor=th.no_data_fill,
             id=name,
             _attributes={"class": key},
-            **attrs,
+            **{"fillcolor": th.no_data_fill, **attrs},
         )
         columns[1 + swatches + i].append(name)
     key = f"{p}legend-key"
     sub.node(
         key,
-        label=label_lines(list(KEY_LINES), kind="plain", width=None, justify="left"),
+        label=label_lines(
+            [*KEY_LINES, *([DEVIATION_LINE] if overlay == "conformance" else [])],
+            kind="plain",
+            width=None,
+            justify="left",
+        ),
         shape="plaintext",
         style="",
         fontsize=f"{th.edge_fontsize:g}",

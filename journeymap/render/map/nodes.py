@@ -11,6 +11,7 @@ from ... import fmt
 from ...report import Bottleneck, EdgeFlow, Report, TouchpointFlow
 from ..labels import label_lines, label_text, slug
 from ..theme import Theme
+from .colour import agreement, measure_line
 
 __all__ = ["CHANNELS", "edge_style", "node_ids", "record", "short_name", "touchpoint_node"]
 
@@ -110,6 +111,21 @@ def _fields(
             label_text(f"asks again: {', '.join(again)}", kind="record", width=34, max_lines=3)
         )
         classes.append("asks-again")
+    sent_back = [
+        short_name(report, i)
+        for i in dict.fromkeys(flow.asks_when_sent_back)
+        if i not in flow.asks_again and i not in flow.reasks_issued
+    ]
+    if sent_back:
+        fields.append(
+            label_text(
+                f"if sent back, asks again: {', '.join(sent_back)}",
+                kind="record",
+                width=34,
+                max_lines=3,
+            )
+        )
+        classes.append("asks-again-when-sent-back")
     if flow.is_start:
         classes.append("start")
     if flow.is_start or flow.outcome is not None:
@@ -132,8 +148,11 @@ def touchpoint_node(
     theme: Theme,
     mode: str,
     direction: str,
+    colour_by: str = "time",
+    marks: tuple[tuple[str, str], ...] = (),
 ) -> tuple[dict[str, str], list[str]]:
-    """A touchpoint's DOT attributes and SVG classes."""
+    """A touchpoint's DOT attributes and SVG classes. ``colour_by``: what the fill shows
+    (:mod:`.colour`); ``marks``: extra lines for overlays (skipped, repeated, changed)."""
     classes = ["touchpoint", f"agency-{slug(flow.agency)}"]
     if flow.stage:
         classes.append(f"stage-{slug(flow.stage)}")
@@ -143,12 +162,26 @@ def touchpoint_node(
     if flow.on_critical_path:
         classes.append("critical")
     heat = theme.heat_bin(bottleneck.share if bottleneck is not None else None)
-    if heat is None:
-        classes.append("heat-none")
-        fill, text = theme.no_data_fill, theme.text
+    classes.append("heat-none" if heat is None else f"heat-{heat}")
+    if colour_by == "time":
+        if heat is None:
+            fill, text = theme.no_data_fill, theme.text
+        else:
+            fill, text = theme.heat_fill[heat], theme.heat_text[heat]
     else:
-        classes.append(f"heat-{heat}")
-        fill, text = theme.heat_fill[heat], theme.heat_text[heat]
+        measure = agreement(report, flow.touchpoint, colour_by)
+        agree = theme.agree_bin(None if measure is None or measure.suppressed else measure.share)
+        classes.append("agree-none" if agree is None else f"agree-{agree}")
+        if agree is None:
+            fill, text = theme.no_feedback_fill, theme.text
+        else:
+            fill, text = theme.agree_fill[agree], theme.agree_text[agree]
+        fields.insert(
+            1 if is_top else 0,
+            label_text(measure_line(measure, colour_by), kind="record", width=34, max_lines=2),
+        )
+    fields += [label_text(line, kind="record", width=34, max_lines=2) for line, _ in marks]
+    classes += [cls for _, cls in marks]
     try:
         agency_name = report.agency(flow.agency).name
     except KeyError:
@@ -164,7 +197,7 @@ def touchpoint_node(
     if is_top:
         attrs["penwidth"] = f"{theme.top_penwidth:g}"
         attrs["color"] = theme.top_border
-    if heat is None and flow.outcome is None:
+    if heat is None and flow.outcome is None and colour_by == "time":
         attrs["style"] = "rounded,filled,dashed"
     if flow.outcome is not None:
         attrs["peripheries"] = "2"

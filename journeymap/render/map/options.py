@@ -17,7 +17,7 @@ from typing import Literal
 from ...exceptions import UsageError
 from ..theme import THEMES, Theme
 
-__all__ = ["DIRECTIONS", "ENGINES", "FORMATS", "LANES", "MapOptions", "MapText"]
+__all__ = ["DIRECTIONS", "ENGINES", "FORMATS", "LANES", "OVERLAYS", "MapOptions", "MapText"]
 
 LaneMode = Literal["agency", "stage", "blueprint"]
 Direction = Literal["LR", "TB"]
@@ -29,6 +29,8 @@ LANES: tuple[str, ...] = ("agency", "stage", "blueprint")
 DIRECTIONS: tuple[str, ...] = ("LR", "TB")
 #: Which Graphviz runs: ``auto`` (system ``dot`` if installed, else WebAssembly for SVG).
 ENGINES: tuple[str, ...] = ("auto", "system", "wasm")
+#: What can be drawn over the map: the event log's deviations from the journey.
+OVERLAYS: tuple[str, ...] = ("conformance",)
 #: Output formats, picked from the file suffix by ``format_from_suffix``.
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
 
@@ -61,6 +63,12 @@ class MapOptions:
         Put in front of every SVG ``id`` (to place several maps in one HTML page).
     legend:
         Draw the legend (heat scale and edge key) under the lanes.
+    colour_by:
+        What the fill shows: ``"time"`` (share of the expected time), ``"trust"`` or another
+        A-11 item or driver (share agreeing, from :attr:`Report.feedback`).
+    overlay:
+        ``None``, or ``"conformance"``: the event log's deviations from the journey
+        (:attr:`ObservedSummary.conformance`) drawn on the map.
 
     Raises
     ------
@@ -76,6 +84,8 @@ class MapOptions:
     theme: str | Theme = "default"
     id_prefix: str = ""
     legend: bool = True
+    colour_by: str = "time"
+    overlay: str | None = None
 
     def __post_init__(self) -> None:
         _check_choice("lanes", self.lanes, LANES)
@@ -84,6 +94,11 @@ class MapOptions:
         if isinstance(self.top, bool) or not isinstance(self.top, int) or self.top < 0:
             msg = f"top must be a whole number, 0 or more, not {self.top!r}"
             raise UsageError(msg, parameter="top")
+        from .colour import COLOUR_BY
+
+        _check_choice("colour_by", self.colour_by, COLOUR_BY)
+        if self.overlay is not None:
+            _check_choice("overlay", self.overlay, OVERLAYS)
         if not isinstance(self.theme, Theme):
             _check_choice("theme", self.theme, sorted(THEMES))
         if not isinstance(self.id_prefix, str) or any(

@@ -3,8 +3,8 @@
 ``dot`` draws good columns and good edges inside a lane, but its crossing minimisation
 reorders whole clusters freely (invisible edges between clusters of one rank are ignored).
 The lanes are disjoint bands across the flow, so after a first ``dot`` run (JSON output)
-each band is moved rigidly to its slot; the nodes are pinned there and the edges between
-bands are drawn again, straight, by ``neato -n2`` (``nop2``).
+each band is moved rigidly to its slot and the nodes are pinned there; every arrow is then
+routed again, round the boxes, by ``neato -n2`` (``nop2``, see :mod:`.route`).
 """
 
 from __future__ import annotations
@@ -81,46 +81,19 @@ def _deltas(
     return delta
 
 
-def _edges(
-    laid: dict[str, Any],
-    band_of: dict[int, str],
-    nodes: dict[str, str],
-    delta: dict[str, tuple[float, float]],
-) -> dict[str, tuple[str, str | None]]:
-    edges: dict[str, tuple[str, str | None]] = {}
-    objects = laid.get("objects", [])
-    names = {o["_gvid"]: o["name"] for o in objects if "_gvid" in o}
-    sizes = {
-        o["name"]: (float(o["width"]) * 36, float(o["height"]) * 36)
-        for o in objects
-        if "width" in o and "height" in o
-    }
-    for edge in laid.get("edges", []):
-        band = band_of.get(edge["tail"])
-        if "id" not in edge or "pos" not in edge:
-            continue
-        if band != band_of.get(edge["head"]):
-            tail, head = names[edge["tail"]], names[edge["head"]]
-            line = _straight(nodes[tail], sizes[tail], nodes[head], sizes[head])
-            label = _beside(nodes[tail], nodes[head], edge["label"]) if edge.get("label") else None
-            edges[edge["id"]] = (line, label)
-            continue
-        dx, dy = delta.get(band or "", (0.0, 0.0))
-        label = _shift(edge["lp"], dx, dy) if "lp" in edge else None
-        edges[edge["id"]] = (_shift(edge["pos"], dx, dy), label)
-    return edges
-
-
-def place(laid: dict[str, Any], order: Sequence[str], direction: str) -> Placement:
+def place(
+    laid: dict[str, Any], order: Sequence[str], direction: str, *, move: bool = True
+) -> Placement:
     """Move each band (a top-level cluster) of Graphviz's JSON layout to its slot in
-    ``order`` (:func:`band_order`)."""
+    ``order`` (:func:`band_order`); with ``move`` False, keep every band where it is (the
+    nodes and cluster boxes are only read). Edges are left to be routed (:mod:`.route`)."""
     clusters = {o["name"]: o for o in laid.get("objects", []) if "bb" in o and "nodes" in o}
     band_of: dict[int, str] = {}
     for name, cluster in clusters.items():
         for gvid in cluster.get("nodes", []):
             band_of.setdefault(gvid, name)
     boxes = {n: [float(v) for v in c["bb"].split(",")] for n, c in clusters.items()}
-    delta = _deltas(boxes, order, direction)
+    delta = _deltas(boxes, order, direction) if move else dict.fromkeys(boxes, (0.0, 0.0))
     nodes: dict[str, str] = {}
     for obj in laid.get("objects", []):
         if "pos" in obj:
@@ -140,49 +113,10 @@ def place(laid: dict[str, Any], order: Sequence[str], direction: str) -> Placeme
     return Placement(
         nodes=nodes,
         clusters={n: ",".join(f"{v:.2f}" for v in b) for n, b in moved.items()},
-        edges=_edges(laid, band_of, nodes, delta),
+        edges={},
         bb=f"{gllx:.2f},{glly:.2f},{gurx:.2f},{gury:.2f}",
         lp=laid.get("lp", ""),
     )
-
-
-def _straight(
-    tail: str, tail_size: tuple[float, float], head: str, head_size: tuple[float, float]
-) -> str:
-    """A straight edge between two boxes (centre and half sizes) as a Graphviz spline."""
-    (x1, y1), (x2, y2) = ((float(v) for v in p.split(",")[:2]) for p in (tail, head))
-    dx, dy = x2 - x1, y2 - y1
-    length = (dx * dx + dy * dy) ** 0.5 or 1.0
-
-    def exit_at(half: tuple[float, float]) -> float:
-        limits = [h / abs(d) for h, d in zip(half, (dx, dy), strict=True) if d]
-        return min(limits) if limits else 0.0
-
-    t0, t1 = exit_at(tail_size), 1 - exit_at(head_size)
-    tip = (x1 + dx * t1, y1 + dy * t1)
-    arrow = min(8.0 / length, max(t1 - t0, 0.0) / 2)
-    start, end = (x1 + dx * t0, y1 + dy * t0), (x1 + dx * (t1 - arrow), y1 + dy * (t1 - arrow))
-    third = [
-        (start[0] + (end[0] - start[0]) * k / 3, start[1] + (end[1] - start[1]) * k / 3)
-        for k in (1, 2)
-    ]
-    points = [start, *third, end]
-    return f"e,{tip[0]:.2f},{tip[1]:.2f} " + " ".join(f"{x:.2f},{y:.2f}" for x, y in points)
-
-
-def _beside(tail: str, head: str, label: str) -> str:
-    """Where a straight edge's label goes: next to the middle of the line, not over it."""
-    (x1, y1), (x2, y2) = ((float(v) for v in p.split(",")[:2]) for p in (tail, head))
-    lines = label.replace("\\l", "\\n").split("\\n")
-    half_w = max(len(line) for line in lines) * 2.7 + 3
-    half_h = len(lines) * 6.5 + 3
-    dx, dy = x2 - x1, y2 - y1
-    length = (dx * dx + dy * dy) ** 0.5 or 1.0
-    nx, ny = dy / length, -dx / length  # the normal on the right of the direction of travel
-    if ny < 0 or (ny == 0 and nx < 0):
-        nx, ny = -nx, -ny  # always above (or right of) the line
-    shift = abs(nx) * half_w + abs(ny) * half_h
-    return f"{(x1 + x2) / 2 + nx * shift:.2f},{(y1 + y2) / 2 + ny * shift:.2f}"
 
 
 def pin(block: Any, placement: Placement) -> None:

@@ -1,0 +1,183 @@
+"""Handoffs as the person feels them, and the exchanges agencies make behind the scenes.
+
+A **handoff** is the person being sent from one agency to another. Three kinds of touchpoint
+are not places the person is sent to, so they are *transparent* here:
+
+- a **milestone** (``kind: milestone``): a point reached ("settled as a citizen", the meeting
+  point of parallel work), which belongs to no agency's counter;
+- a **backstage** or **support** step (``lane: backstage`` / ``support``) and an **automated**
+  one (``channel: automated``): work between agencies that the person does not do.
+
+The person's side of the journey is the graph with transparent touchpoints passed through: an
+arrow into a person-facing touchpoint *v* is a handoff when the person-facing touchpoint they
+came from (through any transparent ones) belongs to another agency. Arrows into and out of
+backstage, support and automated steps between two agencies are **exchanges** ("behind the
+scenes"), counted separately. Arrows touching a milestone are neither.
+
+One row per arrow: when people reach an arrow through a passed-through touchpoint from
+several agencies, the row counts all who come from an agency other than the receiving one,
+and names the agency most of them come from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..graph import handoff_boundary
+from ..report import Exchange, Handoff
+from .flow import Flow
+
+__all__ = ["PersonSide", "find_exchanges", "find_person_side", "is_transparent"]
+
+_BEHIND = frozenset({"backstage", "support"})
+
+
+def is_transparent(G: nx.DiGraph, node: str) -> bool:
+    """True for a milestone, a backstage or support step, or an automated step."""
+    attrs = G.nodes[node]
+    return bool(
+        attrs.get("milestone") or attrs["lane"] in _BEHIND or attrs["channel"] == "automated"
+    )
+
+
+def _behind(G: nx.DiGraph, node: str) -> bool:
+    attrs = G.nodes[node]
+    return not attrs.get("milestone") and is_transparent(G, node)
+
+
+@dataclass(frozen=True)
+class PersonSide:
+    """The felt handoffs of a journey, as rows and as the arrows that carry them."""
+
+    handoffs: tuple[Handoff, ...]
+    edges: frozenset[tuple[str, str]]
+
+
+def _origins(G: nx.DiGraph, flow: Flow) -> dict[str, dict[str, float]]:
+    """For each transparent touchpoint: the agencies of the person-facing touchpoints people
+    come from (through other transparent ones), as parts of the flow into it.
+
+    Walked with an explicit stack (any length of transparent chain); on a loop among
+    transparent steps the people coming round again are left out of the mix.
+    """
+    out: dict[str, dict[str, float]] = {}
+    order = {n: G.nodes[n]["order"] for n in G.nodes}
+    for root in sorted(G.nodes, key=order.__getitem__):
+        if root in out or not is_transparent(G, root):
+            continue
+        busy: set[str] = set()
+        stack = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            if node in out:
+                continue
+            preds = sorted(G.predecessors(node), key=order.__getitem__)
+            if not ready:
+                busy.add(node)
+                stack.append((node, True))
+                stack.extend(
+                    (p, False)
+                    for p in preds
+                    if is_transparent(G, p) and p not in out and p not in busy
+                )
+                continue
+            inflow = sum(flow.edge_flow[(p, node)] for p in preds)
+            mix: dict[str, float] = {}
+            for p in preds:
+                weight = flow.edge_flow[(p, node)] / inflow if inflow > 0 else 0.0
+                source = out.get(p, {}) if is_transparent(G, p) else {G.nodes[p]["agency"]: 1.0}
+                for agency, part in source.items():
+                    mix[agency] = mix.get(agency, 0.0) + weight * part
+            out[node] = mix
+    return out
+
+
+def _frontier(G: nx.DiGraph, start: str) -> frozenset[str]:
+    """The agencies of the first person-facing steps of another agency that a person at
+    ``start`` can reach while dealing only with ``start``'s agency (transparent steps passed
+    through)."""
+    there = G.nodes[start]["agency"]
+    found: set[str] = set()
+    seen = {start}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        for nxt in G.successors(node):
+            if nxt in seen:
+                continue
+            if is_transparent(G, nxt) or G.nodes[nxt]["agency"] == there:
+                seen.add(nxt)
+                stack.append(nxt)
+            else:
+                found.add(G.nodes[nxt]["agency"])
+    return frozenset(found)
+
+
+def find_person_side(G: nx.DiGraph, *, flow: Flow, population: int) -> PersonSide:
+    """The handoffs a person feels, in file order of the arrow's source (see the module)."""
+    agencies = G.graph["agencies"]
+    origins = _origins(G, flow)
+    frontiers: dict[str, frozenset[str]] = {}
+    rows: list[Handoff] = []
+    carried: set[tuple[str, str]] = set()
+    edges = sorted(G.edges, key=lambda e: (G.nodes[e[0]]["order"], G.nodes[e[1]]["order"]))
+    for u, v in edges:
+        if is_transparent(G, v):
+            continue
+        to_agency = G.nodes[v]["agency"]
+        sources = origins[u] if is_transparent(G, u) else {G.nodes[u]["agency"]: 1.0}
+        away = {a: part for a, part in sources.items() if a != to_agency and part > 0}
+        if not away:
+            continue
+        # one row per arrow: the agency most of the people crossing come from names it
+        from_agency = max(away, key=lambda a: (away[a], a == G.nodes[u]["agency"]))
+        crossing = flow.edge_flow[(u, v)] * sum(away.values())
+        a, b = agencies[from_agency], agencies[to_agency]
+        carried.add((u, v))
+        rows.append(
+            Handoff(
+                from_touchpoint=u,
+                to_touchpoint=v,
+                from_agency=from_agency,
+                to_agency=to_agency,
+                boundary=handoff_boundary(a, b) or "agency",  # type: ignore[arg-type]
+                from_level=a["level"],
+                to_level=b["level"],
+                from_department=a["department"],
+                to_department=b["department"],
+                people=population * crossing,
+                share_of_starters=crossing,
+                wait_days=G.edges[u, v]["wait_days"],
+                people_lost_after=population * crossing * float(G.nodes[v]["drop_off"] or 0),
+                ping_pong=bool(set(away) & frontiers.setdefault(v, _frontier(G, v))),
+                kind=G.edges[u, v]["kind"],
+                via=(u,) if is_transparent(G, u) else (),
+            )
+        )
+    return PersonSide(tuple(rows), frozenset(carried))
+
+
+def find_exchanges(G: nx.DiGraph, *, flow: Flow, population: int) -> tuple[Exchange, ...]:
+    """Arrows between two agencies into or out of a backstage, support or automated step."""
+    out = []
+    edges = sorted(G.edges, key=lambda e: (G.nodes[e[0]]["order"], G.nodes[e[1]]["order"]))
+    for u, v in edges:
+        a, b = G.nodes[u]["agency"], G.nodes[v]["agency"]
+        if a == b or not (_behind(G, u) or _behind(G, v)):
+            continue
+        if G.nodes[u].get("milestone") or G.nodes[v].get("milestone"):
+            continue
+        crossing = flow.edge_flow[(u, v)]
+        out.append(
+            Exchange(
+                from_touchpoint=u,
+                to_touchpoint=v,
+                from_agency=a,
+                to_agency=b,
+                people=population * crossing,
+                share_of_starters=crossing,
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,91 @@
+"""What is drawn over the journey: the event log's deviations (``overlay="conformance"``)
+and what a scenario changed (:attr:`Report.changes`), read from the Report alone.
+
+Conformance rows (:attr:`ObservedSummary.conformance`) are ``(kind, touchpoint, source,
+target, cases)``: a move cases made that the journey lacks becomes a dashed arrow labelled
+with its cases; a touchpoint cases skipped or repeated gets a line in its box. Only rows of
+at least ``min_cell`` cases are drawn (smaller ones are already left out of the Report).
+"""
+
+from __future__ import annotations
+
+from ...report import Report
+from .nodes import short_name
+from .options import MapOptions
+
+__all__ = ["Mark", "deviation_edges", "edge_marks", "touchpoint_marks"]
+
+Mark = tuple[str, str]  # (a line in the box, an SVG class)
+
+_MOVES = ("not in the journey", "out of order")
+
+
+def _rows(
+    report: Report, options: MapOptions
+) -> list[tuple[str, str, str | None, str | None, int]]:
+    observed = report.observed
+    if options.overlay != "conformance" or observed is None or observed.conformance is None:
+        return []
+    known = {t.touchpoint for t in report.touchpoints}
+    return [
+        row
+        for row in observed.conformance.deviations
+        if row[4] >= observed.min_cell
+        and all(n is None or n in known for n in (row[1], row[2], row[3]))
+    ]
+
+
+def _cases(n: int) -> str:
+    return f"{n:,} case{'s' if n != 1 else ''}"
+
+
+def touchpoint_marks(report: Report, options: MapOptions) -> dict[str, tuple[Mark, ...]]:
+    """Lines and classes for touchpoint boxes: skipped and repeated by cases (the overlay),
+    changed, added or asking for less in the scenario the Report was analysed with."""
+    counts: dict[tuple[str, str], int] = {}
+    for kind, touchpoint, _, _, cases in _rows(report, options):
+        if kind in ("skipped", "repeated") and touchpoint:
+            counts[(touchpoint, kind)] = counts.get((touchpoint, kind), 0) + cases
+    out: dict[str, list[Mark]] = {}
+    for (touchpoint, kind), cases in counts.items():
+        line = (
+            f"skipped by {_cases(cases)}" if kind == "skipped" else f"repeated in {_cases(cases)}"
+        )
+        out.setdefault(touchpoint, []).append((line, kind))
+    changes = report.changes
+    if changes is not None:
+        for tid in changes.added:
+            out.setdefault(tid, []).append((f"new in scenario {changes.scenario}", "added"))
+        for tid in changes.changed:
+            if tid not in changes.added:
+                out.setdefault(tid, []).append(
+                    (f"changed in scenario {changes.scenario}", "changed")
+                )
+        removed: dict[str, list[str]] = {}
+        for tid, item in changes.removed_requests:
+            removed.setdefault(tid, []).append(short_name(report, item))
+        for tid, items in removed.items():
+            out.setdefault(tid, []).append(
+                (f"no longer asks: {', '.join(items)}", "request-removed")
+            )
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def edge_marks(report: Report, options: MapOptions) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Label lines for the journey's own arrows that cases took out of order."""
+    have = {(e.source, e.target) for e in report.edges}
+    out: dict[tuple[str, str], list[str]] = {}
+    for kind, _, source, target, cases in _rows(report, options):
+        if kind in _MOVES and source and target and (source, target) in have:
+            out.setdefault((source, target), []).append(f"{kind}: {_cases(cases)}")
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def deviation_edges(report: Report, options: MapOptions) -> list[tuple[str, str, list[str]]]:
+    """Moves cases made that the journey has no arrow for: (source, target, label lines)."""
+    have = {(e.source, e.target) for e in report.edges}
+    out: dict[tuple[str, str], list[str]] = {}
+    for kind, _, source, target, cases in _rows(report, options):
+        if kind in _MOVES and source and target and (source, target) not in have:
+            out.setdefault((source, target), []).append(f"{kind}: {_cases(cases)}")
+    return [(s, t, lines) for (s, t), lines in out.items()]

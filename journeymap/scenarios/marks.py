@@ -1,0 +1,52 @@
+"""What a scenario changed, as the map marks it: touchpoints changed or added, requests
+removed (:class:`~journeymap.report.ScenarioMarks`, carried by the Report)."""
+
+from __future__ import annotations
+
+from ..exceptions import UsageError
+from ..models import Journey
+from ..report import ScenarioMarks
+from .apply import apply_scenario
+
+__all__ = ["apply_marked", "scenario_marks"]
+
+
+def scenario_marks(before: Journey, after: Journey, scenario: str, label: str) -> ScenarioMarks:
+    """Touchpoints of ``after`` that are new or differ from ``before``, and the
+    ``(touchpoint, item)`` requests ``before`` makes and ``after`` no longer does."""
+    old = {t.id: t for t in before.touchpoints}
+    added, changed, removed = [], [], []
+    for t in after.touchpoints:
+        was = old.get(t.id)
+        if was is None:
+            added.append(t.id)
+            continue
+        if t.model_dump(mode="json") != was.model_dump(mode="json"):
+            changed.append(t.id)
+        removed += [(t.id, item) for item in was.asks if item not in t.asks]
+    return ScenarioMarks(
+        scenario=scenario,
+        label=label,
+        changed=tuple(changed),
+        added=tuple(added),
+        removed_requests=tuple(removed),
+    )
+
+
+def apply_marked(journey: Journey, scenario_id: str) -> tuple[Journey, ScenarioMarks]:
+    """The journey with its scenario ``scenario_id`` applied, and what that changed.
+
+    Raises
+    ------
+    UsageError
+        The journey has no scenario of that id (the message lists the ids it has).
+    JourneyFileError
+        The scenario cannot be applied (see :func:`apply_scenario`).
+    """
+    for scenario in journey.scenarios:
+        if scenario.id == scenario_id:
+            after = apply_scenario(journey, scenario)
+            return after, scenario_marks(journey, after, scenario.id, scenario.label)
+    have = ", ".join(s.id for s in journey.scenarios) or "none"
+    msg = f"unknown scenario: {scenario_id!r} (the journey's scenarios: {have})"
+    raise UsageError(msg, parameter="scenario")
