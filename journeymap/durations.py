@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic_core import PydanticCustomError, core_schema
 
+from .exceptions import DurationError, JourneymapTypeError
+
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
@@ -76,10 +78,10 @@ class Duration:
     def __init__(self, minutes: float) -> None:
         if not math.isfinite(minutes) or minutes < 0:
             msg = f"a duration must be a finite, non-negative number of minutes, not {minutes!r}"
-            raise ValueError(msg)
+            raise DurationError(msg)
         if minutes > MAX_MINUTES:
             msg = f"a duration may be at most 100 years ({MAX_MINUTES:,} minutes), not {minutes!r}"
-            raise ValueError(msg)
+            raise DurationError(msg)
         self._minutes = float(minutes)
 
     @classmethod
@@ -160,16 +162,14 @@ def parse_duration(text: str) -> Duration:
 
     Raises
     ------
-    ValueError
-        If the text has no unit, an unknown unit, or is not ISO 8601. The message lists the
-        units that exist.
+    DurationError
+        (a ``ValueError``) If the text has no unit, an unknown unit, or is not ISO 8601. The
+        message lists the units that exist.
     JourneymapTypeError
         If ``text`` is not a string.
     """
     given: object = text
     if not isinstance(given, str):
-        from .exceptions import JourneymapTypeError
-
         msg = f"text must be a duration as text ('5d', 'P5D'), not {type(given).__name__}"
         raise JourneymapTypeError(msg)
     stripped = text.strip()
@@ -177,7 +177,7 @@ def parse_duration(text: str) -> Duration:
         match = _ISO.match(stripped.upper())
         if not match:
             msg = f"{text!r} is not a valid ISO 8601 duration; {_HELP}"
-            raise ValueError(msg)
+            raise DurationError(msg)
         total = 0.0
         for key, value in match.groupdict().items():
             if value is not None:
@@ -191,13 +191,13 @@ def parse_duration(text: str) -> Duration:
             msg = f"{text!r} is not a duration; {_HELP}"
         else:
             msg = f"{text!r} has no unit; {_HELP}"
-        raise ValueError(msg)
+        raise DurationError(msg)
     number, unit = match.groups()
     lowered = unit.lower()
     unit_key = lowered if lowered in UNITS else _UNIT_ALIASES.get(lowered)
     if unit_key is None:
         msg = f"{text!r} has an unknown unit {unit!r}; {_HELP}"
-        raise ValueError(msg)
+        raise DurationError(msg)
     return _bounded(text, float(number) * UNITS[unit_key])
 
 
@@ -208,7 +208,7 @@ def _bounded(text: str, minutes: float) -> Duration:
             f"{shown!r} is longer than 100 years, the longest duration a journey file may give; "
             "check the number and the unit"
         )
-        raise ValueError(msg)
+        raise DurationError(msg)
     return Duration(minutes)
 
 

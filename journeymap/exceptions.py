@@ -13,6 +13,7 @@ from typing import Literal
 
 __all__ = [
     "AnalysisError",
+    "DurationError",
     "EventLogError",
     "FeedbackError",
     "GraphvizNotFoundError",
@@ -51,6 +52,11 @@ class JourneymapTypeError(JourneymapError, TypeError):
 class AnalysisError(JourneymapError, ArithmeticError):
     """A valid journey whose numbers cannot be computed: a loop that people leave with a
     probability too small for floating point (exit code 1 in the CLI)."""
+
+
+class DurationError(JourneymapError, ValueError):
+    """Text that is not a duration (``parse_duration("3 wks")``); the message shows the forms
+    that are accepted."""
 
 
 class EventLogError(JourneymapError, ValueError):
