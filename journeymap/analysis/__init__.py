@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from ..exceptions import JourneymapTypeError
 from ..graph import build_graph
 from ..models import Journey
 from ..report import (
@@ -35,18 +36,17 @@ from ..report import (
     DropOff,
     EvidenceSummary,
     FarOff,
-    FormInfo,
     Handoff,
     Metrics,
     ObservedSummary,
     Report,
-    TouchpointFlow,
 )
 from .asks import (
     find_duplicate_requests,
     find_reissued_requests,
 )
 from .asks import population_of as _population
+from .assemble import handoff_matrix, touchpoint_flows
 from .effect import MAIN_PATH_RULE, find_bottlenecks_by_effect, find_effects, main_path
 from .findings import build_findings
 from .flow import Block, Flow, find_blocks, find_flow
@@ -59,6 +59,7 @@ from .timing import (
     find_expected_days,
     simulate,
 )
+from .view import build_view
 
 if TYPE_CHECKING:
     from ..feedback_types import ObservedFeedback
@@ -275,7 +276,7 @@ def analyze(
     if observed is not None:
         if not isinstance(journey, Journey):
             msg = "observed evidence needs the Journey, not only its graph"
-            raise TypeError(msg)
+            raise JourneymapTypeError(msg)
         from ..observed import apply_observed
 
         merged, notes = apply_observed(journey, observed)
@@ -304,8 +305,6 @@ def analyze(
     reissued = tuple(find_reissued_requests(G, flow=flow, population=pop))
     drop_off = tuple(find_drop_off(G, flow=flow, population=pop, handoff_edges=person.edges))
     evidence = _evidence(G)
-    from .view import build_view
-
     view = build_view(
         G,
         flow=flow,
@@ -315,83 +314,20 @@ def analyze(
         exchange_edges=frozenset((x.from_touchpoint, x.to_touchpoint) for x in exchanges),
         main_path=main,
     )
-    position = {n: i for i, n in enumerate(view.order)}
 
-    on_path = set(critical.path or ())
-    on_main = set(main)
-    asks_again: dict[str, list[str]] = {}
-    sent_back: dict[str, list[str]] = {}
-    for dup in duplicates:
-        for node in dup.asked_again_at:
-            target = sent_back if node in dup.sent_back_at else asks_again
-            target.setdefault(node, []).append(dup.item)
-    reasks: dict[str, list[str]] = {}
-    for r in reissued:
-        for node in r.asked_at:
-            reasks.setdefault(node, []).append(r.item)
-
+    flows, by_agency = touchpoint_flows(
+        G,
+        flow=flow,
+        population=pop,
+        position={n: i for i, n in enumerate(view.order)},
+        critical_path=critical.path,
+        main_path=main,
+        duplicates=duplicates,
+        reissued=reissued,
+    )
     has_effort = any(G.nodes[n]["effort_hours"] is not None for n in G.nodes)
-    by_agency: dict[str, float] = {}
-    flows = []
-    for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
-        a = G.nodes[node]
-        visits = flow.visits[node]
-        effort = visits * float(a["effort_hours"] or 0.0)
-        if a["effort_hours"] is not None:
-            by_agency[a["agency"]] = by_agency.get(a["agency"], 0.0) + effort
-        flows.append(
-            TouchpointFlow(
-                touchpoint=node,
-                name=a["name"],
-                agency=a["agency"],
-                stage=a["stage"],
-                expected_visits=visits,
-                reach=flow.reach[node],
-                arrivals=pop * visits,
-                drop_off_rate=a["drop_off"],
-                people_lost=pop * visits * float(a["drop_off"] or 0.0),
-                median_days=a["median_days"],
-                p90_days=a["p90_days"],
-                expected_days=visits * float(a["median_days"] or 0.0),
-                effort_hours=a["effort_hours"],
-                expected_effort_hours=effort,
-                on_critical_path=node in on_path,
-                asks_again=tuple(sorted(set(asks_again.get(node, [])))),
-                reasks_issued=tuple(sorted(set(reasks.get(node, [])))),
-                evidence=a["evidence"],
-                position=position[node],
-                description=a.get("description"),
-                channel=a["channel"],
-                lane=a["lane"],
-                asks=a["asks"],
-                gives=a["gives"],
-                mean_days=a["mean_days"],
-                satisfaction=a["satisfaction"],
-                emotion=a["emotion"],
-                pain_points=a.get("pain_points", ()),
-                opportunities=a.get("opportunities", ()),
-                forms=tuple(FormInfo(*f) for f in a.get("forms", ())),
-                source=a["source"],
-                split=a["split"],
-                join=a["join"],
-                is_start=node == G.graph["start"],
-                outcome=a["outcome"],
-                asks_when_sent_back=tuple(sorted(set(sent_back.get(node, [])))),
-                on_main_path=node in on_main,
-                milestone=bool(a.get("milestone")),
-            )
-        )
     effort_total = sum(f.expected_effort_hours for f in flows) if has_effort else None
     agency_order = list(G.graph["agencies"])
-    matrix: dict[str, dict[str, float]] = {}
-    for h in handoffs:
-        row = matrix.setdefault(h.from_agency, {})
-        row[h.to_agency] = row.get(h.to_agency, 0.0) + h.people
-    matrix = {
-        a: {b: matrix[a][b] for b in agency_order if b in matrix[a]}
-        for a in agency_order
-        if a in matrix
-    }
     metrics = Metrics(
         completion_rate=flow.completion_rate,
         failure_rate=flow.failure_rate,
@@ -426,6 +362,7 @@ def analyze(
         expected_exchanges_per_person=sum(x.share_of_starters for x in exchanges),
         simulation_note=sim.note if sim else None,
     )
+    matrix = handoff_matrix(handoffs, agency_order)
     partial = Report(
         journey=G.graph["journey"],
         title=G.graph["title"],

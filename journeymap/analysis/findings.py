@@ -80,11 +80,9 @@ def _bottleneck_advice(b: Bottleneck) -> str:
     return f"Shorten {b.agency}'s step: {standard}"
 
 
-def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Finding, ...]:
-    """All findings of a report, most severe first (stable within a severity)."""
-    pop = report.metrics.population
+def _bottleneck_findings(G: nx.DiGraph, report: Report, *, top: int) -> list[Finding]:
+    """The top bottlenecks (those holding at least 5 % of the time, and the first)."""
     out: list[Finding] = []
-
     severity: Severity
     for b in report.bottlenecks[:top]:
         if b.share < 0.05 and b.rank > 1:
@@ -115,7 +113,14 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
                 },
             )
         )
+    return out
 
+
+def _duplicate_findings(G: nx.DiGraph, report: Report, *, top: int) -> list[Finding]:
+    """The top data items a person can be asked for more than once."""
+    out: list[Finding] = []
+    pop = report.metrics.population
+    severity: Severity
     for d in report.duplicate_requests[:top]:
         rate = d.asked_again_rate
         if d.scope == "cross_agency" and rate >= 0.5:
@@ -175,7 +180,13 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
                 },
             )
         )
+    return out
 
+
+def _reissue_findings(G: nx.DiGraph, report: Report) -> list[Finding]:
+    """Documents the journey issued and later asks the person for again."""
+    out: list[Finding] = []
+    pop = report.metrics.population
     for r in report.reissued_requests:
         it = "them" if fmt.is_plural(r.name) else "it"
         askers = [_name(G, n) for n in r.asked_at]
@@ -206,7 +217,13 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
                 numbers={"requests": r.people},
             )
         )
+    return out
 
+
+def _drop_off_findings(G: nx.DiGraph, report: Report, *, top: int) -> list[Finding]:
+    """The touchpoints that lose the most people."""
+    out: list[Finding] = []
+    pop = report.metrics.population
     for leak in report.drop_off[:top]:
         if leak.people_lost <= 0:
             continue
@@ -244,7 +261,12 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
                 numbers={"rate": leak.rate, "people_lost": leak.people_lost},
             )
         )
+    return out
 
+
+def _ping_pong_findings(G: nx.DiGraph, report: Report) -> list[Finding]:
+    """Agency pairs that hand the person over and get them back."""
+    out: list[Finding] = []
     pongs = list(
         {
             (h.from_agency, h.to_agency): h
@@ -274,7 +296,12 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
                 numbers={"people": h.people},
             )
         )
+    return out
 
+
+def _handoff_findings(G: nx.DiGraph, report: Report) -> list[Finding]:
+    """Handoffs overall, with the costliest one."""
+    out: list[Finding] = []
     m = report.metrics
     if report.handoffs:
         levels = sum(1 for h in report.handoffs if h.boundary == "level")
@@ -307,7 +334,14 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
                 },
             )
         )
+    return out
 
+
+def _time_tax_findings(G: nx.DiGraph, report: Report) -> list[Finding]:
+    """The person's own time, and where it is largest."""
+    out: list[Finding] = []
+    pop = report.metrics.population
+    m = report.metrics
     if m.expected_effort_hours is not None and m.expected_effort_hours > 0:
         heaviest = max(m.effort_hours_by_agency.items(), key=lambda kv: kv[1])
         total_people_hours = m.population_effort_hours or 0.0
@@ -334,7 +368,12 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
                 numbers={"expected_effort_hours": m.expected_effort_hours},
             )
         )
+    return out
 
+
+def _evidence_findings(G: nx.DiGraph, report: Report) -> list[Finding]:
+    """How far to trust the numbers."""
+    out: list[Finding] = []
     ev = report.evidence
     if ev.notes:
         out.append(
@@ -352,5 +391,24 @@ def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Find
                 numbers={k: float(v) for k, v in ev.by_kind.items()},
             )
         )
+    return out
+
+
+def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Finding, ...]:
+    """All findings of a report, most severe first (stable within a severity).
+
+    One function per kind of finding; each reads the Report (and the graph for names and
+    evidence) and returns its findings in its own order.
+    """
+    out = [
+        *_bottleneck_findings(G, report, top=top),
+        *_duplicate_findings(G, report, top=top),
+        *_reissue_findings(G, report),
+        *_drop_off_findings(G, report, top=top),
+        *_ping_pong_findings(G, report),
+        *_handoff_findings(G, report),
+        *_time_tax_findings(G, report),
+        *_evidence_findings(G, report),
+    ]
     out.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
     return tuple(out)

@@ -1,0 +1,112 @@
+"""Pieces of the Report that gather several analyses: per-touchpoint rows, the handoff matrix."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from ..report import DuplicateRequest, FormInfo, Handoff, Reissue, TouchpointFlow
+from .flow import Flow
+
+__all__ = ["handoff_matrix", "touchpoint_flows"]
+
+
+def _items_by_touchpoint(
+    duplicates: tuple[DuplicateRequest, ...], reissued: tuple[Reissue, ...]
+) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]:
+    """Items asked again, asked again only when sent back, and re-requested after being issued,
+    per touchpoint."""
+    asks_again: dict[str, list[str]] = {}
+    sent_back: dict[str, list[str]] = {}
+    for dup in duplicates:
+        for node in dup.asked_again_at:
+            target = sent_back if node in dup.sent_back_at else asks_again
+            target.setdefault(node, []).append(dup.item)
+    reasks: dict[str, list[str]] = {}
+    for r in reissued:
+        for node in r.asked_at:
+            reasks.setdefault(node, []).append(r.item)
+    return asks_again, sent_back, reasks
+
+
+def touchpoint_flows(
+    G: nx.DiGraph,
+    *,
+    flow: Flow,
+    population: int,
+    position: dict[str, int],
+    critical_path: tuple[str, ...] | None,
+    main_path: tuple[str, ...],
+    duplicates: tuple[DuplicateRequest, ...],
+    reissued: tuple[Reissue, ...],
+) -> tuple[list[TouchpointFlow], dict[str, float]]:
+    """One row per touchpoint in file order, and the expected effort hours per agency."""
+    pop = population
+    on_path = set(critical_path or ())
+    on_main = set(main_path)
+    asks_again, sent_back, reasks = _items_by_touchpoint(duplicates, reissued)
+    by_agency: dict[str, float] = {}
+    flows = []
+    for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
+        a = G.nodes[node]
+        visits = flow.visits[node]
+        effort = visits * float(a["effort_hours"] or 0.0)
+        if a["effort_hours"] is not None:
+            by_agency[a["agency"]] = by_agency.get(a["agency"], 0.0) + effort
+        flows.append(
+            TouchpointFlow(
+                touchpoint=node,
+                name=a["name"],
+                agency=a["agency"],
+                stage=a["stage"],
+                expected_visits=visits,
+                reach=flow.reach[node],
+                arrivals=pop * visits,
+                drop_off_rate=a["drop_off"],
+                people_lost=pop * visits * float(a["drop_off"] or 0.0),
+                median_days=a["median_days"],
+                p90_days=a["p90_days"],
+                expected_days=visits * float(a["median_days"] or 0.0),
+                effort_hours=a["effort_hours"],
+                expected_effort_hours=effort,
+                on_critical_path=node in on_path,
+                asks_again=tuple(sorted(set(asks_again.get(node, [])))),
+                reasks_issued=tuple(sorted(set(reasks.get(node, [])))),
+                evidence=a["evidence"],
+                position=position[node],
+                description=a.get("description"),
+                channel=a["channel"],
+                lane=a["lane"],
+                asks=a["asks"],
+                gives=a["gives"],
+                mean_days=a["mean_days"],
+                satisfaction=a["satisfaction"],
+                emotion=a["emotion"],
+                pain_points=a.get("pain_points", ()),
+                opportunities=a.get("opportunities", ()),
+                forms=tuple(FormInfo(*f) for f in a.get("forms", ())),
+                source=a["source"],
+                split=a["split"],
+                join=a["join"],
+                is_start=node == G.graph["start"],
+                outcome=a["outcome"],
+                asks_when_sent_back=tuple(sorted(set(sent_back.get(node, [])))),
+                on_main_path=node in on_main,
+                milestone=bool(a.get("milestone")),
+            )
+        )
+    return flows, by_agency
+
+
+def handoff_matrix(
+    handoffs: tuple[Handoff, ...], agency_order: list[str]
+) -> dict[str, dict[str, float]]:
+    """People handed from each agency to each other per period, in the journey's agency order."""
+    matrix: dict[str, dict[str, float]] = {}
+    for h in handoffs:
+        row = matrix.setdefault(h.from_agency, {})
+        row[h.to_agency] = row.get(h.to_agency, 0.0) + h.people
+    return {
+        a: {b: matrix[a][b] for b in agency_order if b in matrix[a]}
+        for a in agency_order
+        if a in matrix
+    }
