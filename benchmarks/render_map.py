@@ -10,6 +10,7 @@ python benchmarks/render_map.py            # prints the times; exits 1 over a bu
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_journey import generate_journey
 
-from journeymap import analyze
+from journeymap import analyze, dump_journey
 from journeymap.render.map import MapOptions, to_dot, write_map
 from journeymap.render.map.build import BIG_MAP
 
@@ -46,9 +47,28 @@ def _one(touchpoints: int, agencies: int, budget: float) -> bool:
         f"SVG {size:,} bytes"
     )
     print(f"  analyze {t1 - t0:.2f} s, to_dot {t2 - t1:.3f} s, {engine} dot to SVG {t3 - t2:.2f} s")
-    ok = t3 - t2 < budget
-    print(f"  render {'within' if ok else 'OVER'} the {budget:g} s budget")
+    whole = _whole_command(dump_journey(journey))
+    ok = whole < budget
+    print(
+        f"  `journeymap render x.yaml -o x.svg`, the whole process: {whole:.2f} s "
+        f"({'within' if ok else 'OVER'} the {budget:g} s budget)"
+    )
     return ok
+
+
+def _whole_command(text: str) -> float:
+    """Wall time of the command a user runs: load, analyse, draw, write (imports included)."""
+    exe = Path(sys.executable).with_name("journeymap")
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "big.yaml"
+        source.write_text(text, encoding="utf-8")
+        t0 = time.perf_counter()
+        subprocess.run(
+            [str(exe), "render", str(source), "-o", str(Path(tmp) / "big.svg")],
+            check=True,
+            capture_output=True,
+        )
+        return time.perf_counter() - t0
 
 
 def main() -> int:
