@@ -13,11 +13,14 @@ JSON Lines; several files or globs) without loading them into Python objects:
 - a reconciliation: rows read = rows used + rows rejected, by reason; cases seen = cases
   used + cases whose every row was rejected.
 
-The work runs in stages, one function each (``docs/events.md``): resolve the files and their
-formats and pick their columns (:mod:`._inputs`); read every row once with a rejection reason
-and reconcile, map activities to touchpoints, order each case (:mod:`._rows`); timing,
-cases with censoring, arrivals and rework, touchpoint statistics, transitions and variants
-(:mod:`._stats`); then :func:`_assemble` builds the :class:`ObservedLog`.
+The work runs in stages, one function each (``docs/events.md``), in order in
+:func:`._run.run_stages` on one engine (:mod:`._engine`): resolve the files and their formats
+and pick their columns (:mod:`._inputs`); one aggregate scan (rows by rejection reason, the
+activities), the activity map, one ordering window into ``seq`` (:mod:`._rows`); timing,
+per-case facts from plain aggregates with censoring, arrivals and rework, touchpoint
+statistics, transitions and variants (:mod:`._stats`); conformance; then
+:func:`._assemble.assemble` builds the :class:`ObservedLog`. The input is read twice and
+never copied.
 
 Conventions: events of a case are ordered by timestamp, ties by file then row order;
 timestamps with an offset are exact, naive ones are taken in ``timezone`` (UTC by default).
@@ -28,14 +31,16 @@ of ``as_of``).
 
 Engines: ``engine="duckdb"`` (the default: one machine, spills to disk beyond
 ``memory_limit``) or ``engine="spark"`` (PySpark; ``master`` is a Spark master URL, default
-``local[*]``; paths any Spark can read: local, HDFS, object storage). Both run the same SQL,
+``local[*]``, or the one ``spark-submit`` set; paths any Spark can read: local, HDFS, object
+storage). Both run the same SQL,
 written once in DuckDB's dialect and transpiled for Spark with sqlglot (:mod:`._spark`);
 segments (``by``) and trends (``every``) run on DuckDB only for now.
 
 Privacy and hostile files: no case id ever leaves this package (outputs hold counts and
 touchpoint ids); rejected rows are named by ``file:row`` and reason, never by their values;
-unmapped activity names are listed only when seen in at least ``min_cell`` cases; DuckDB's
-error texts (which may quote data) are never shown; no user value is formatted into SQL.
+unmapped activity names are listed only when seen in at least ``min_cell`` cases; the
+engines' error texts (which may quote data) are never shown; no user text is formatted into
+SQL (numbers computed from parsed values are).
 """
 
 from __future__ import annotations
@@ -162,6 +167,21 @@ def read_event_log(
         from ._spark import read_with_spark
 
         return read_with_spark(paths, req, columns or ColumnMap(), master, say)
+    return _read_with_duckdb(
+        paths, req, columns or ColumnMap(), memory_limit=memory_limit, threads=threads, say=say
+    )
+
+
+def _read_with_duckdb(
+    paths: Sequence[str | os.PathLike[str]],
+    req: Request,
+    columns: ColumnMap,
+    *,
+    memory_limit: str,
+    threads: int | None,
+    say: Callable[[str], None],
+) -> ObservedLog:
+    """Run the stages on DuckDB, on one connection spilling to a private directory."""
     files = resolve_files(paths)
     req = Request(**{**req.__dict__, "files": files})
     try:
@@ -171,10 +191,14 @@ def read_event_log(
         raise EventLogError(msg) from err
     with tempfile.TemporaryDirectory(prefix="journeymap-events-") as workdir:
         con = connect(
-            duckdb, workdir=workdir, timezone=timezone, memory_limit=memory_limit, threads=threads
+            duckdb,
+            workdir=workdir,
+            timezone=req.timezone,
+            memory_limit=memory_limit,
+            threads=threads,
         )
         try:
-            source = open_source(con, duckdb, files, columns or ColumnMap(), by)
+            source = open_source(con, duckdb, files, columns, req.by)
             duck = DuckEngine(con, duckdb, source.sql, source.params)
             return run_stages(
                 duck,
