@@ -186,6 +186,10 @@ class ObservedLog:
     conformance: Conformance | None = None
     segments: ObservedSegments | None = None
     trend: ObservedTrend | None = None
+    #: First to last event of the cases that reached an end (comparable with the model's
+    #: elapsed time, which is for people who finish).
+    completed_median_days: float | None = None
+    completed_p90_days: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (no case ids: there are none in this object)."""

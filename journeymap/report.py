@@ -534,6 +534,8 @@ class ObservedSummary:
     conformance: ConformanceSummary | None = None
     segments: SegmentsSummary | None = None
     trend: TrendSummary | None = None
+    completed_median_days: float | None = None
+    completed_p90_days: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,6 +104,10 @@ class TestSmallLog:
         # spans: c1 3 days, c2 8, c3 1, c4 0, c5 0
         assert self.log.case_median_days == 1.0
         assert self.log.case_mean_days == pytest.approx(12 / 5)
+        # the two that reached the end, c1 (3 days) and c2 (8 days): comparable with the
+        # model's elapsed time, which is for people who finish
+        assert self.log.completed_median_days == pytest.approx(5.5)
+        assert self.log.completed_p90_days == pytest.approx(3 + 0.9 * 5)
 
 
 def test_timezones_and_ties(tmp_path: Path) -> None:

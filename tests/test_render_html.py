@@ -89,7 +89,7 @@ def test_sections_and_headlines(tiny_html: str) -> None:
     labels = [li.find(class_="label").get_text() for li in soup.select(".headlines li")]
     assert labels == ["Finish", "Critical path", "Handoffs", "Asked again"]
     values = [li.find(class_="value").get_text() for li in soup.select(".headlines li")]
-    assert values == ["900 of 1,000", "6 days", "1", "0.9"]
+    assert values == ["900 of 1,000", "6 days", "0.9", "0.9"]
 
 
 def test_every_touchpoint_is_named(tiny_html: str) -> None:
@@ -767,3 +767,14 @@ def test_report_command_scenario_option(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     soup = soup_of(out.read_text(encoding="utf-8"))
     assert soup.find(id="scenario").h3.get_text() == "Scenario ssn-once"
+
+
+def test_outcome_card_counts_add_up_to_the_population_it_names() -> None:
+    """808.668 finish, 105.708 give up, 85.624 are turned down: plain rounding shows 1,001."""
+    report = analyze(load_journey(Path(__file__).parent / "data" / "faithful-claim.yaml"))
+    card = soup_of(page(report)).select(".headlines li")[0]
+    value = card.find(class_="value").get_text()
+    words = card.get_text(" ")
+    assert value == "809 of 1,000"
+    assert "106 give up along the way and 85 are turned down" in words
+    assert 809 + 106 + 85 == report.metrics.population

@@ -495,6 +495,8 @@ def _observed_summary(
         far_off=tuple(far),
         case_median_days=log.case_median_days,
         case_p90_days=log.case_p90_days,
+        completed_median_days=log.completed_median_days,
+        completed_p90_days=log.completed_p90_days,
         notes=(*log.notes, *notes),
         **observed_extras(journey, log),
     )

@@ -132,6 +132,8 @@ def assemble(done: Stages) -> ObservedLog:
         case_median_days=cases.durations[0],
         case_p90_days=cases.durations[1],
         case_mean_days=cases.durations[2],
+        completed_median_days=cases.completed_durations[0],
+        completed_p90_days=cases.completed_durations[1],
         variants=done.variants,
         never_seen=tuple(tid for tid in done.order if tid not in done.touchpoints),
         min_cell=done.min_cell,

@@ -110,6 +110,7 @@ class Cases:
     dropped: dict[int, int]
     excluded_visits: dict[int, int]
     durations: tuple[float | None, float | None, float | None]
+    completed_durations: tuple[float | None, float | None, float | None]
     first_event: str | None
     last_event: str | None
     seen: int
@@ -202,6 +203,9 @@ def case_outcomes(
         f"AS state, last_tu - first_tu AS span, {cohort_sql} AS cohort FROM pc",
     )
     stats = days(*first(engine, f"SELECT {quantiles('span')} FROM status"))
+    finished_stats = days(
+        *first(engine, f"SELECT {quantiles('span')} FROM status WHERE state = 'completed'")
+    )
     counts = {
         str(s): int(n) for s, n in engine.rows("SELECT state, count(*) FROM status GROUP BY state")
     }
@@ -229,6 +233,7 @@ def case_outcomes(
         if outside
         else {},
         durations=stats,
+        completed_durations=finished_stats,
         first_event=_date(bounds[0], timezone),
         last_event=_date(bounds[1], timezone),
         seen=seen,

@@ -110,9 +110,12 @@ def _headline(report: Report) -> list[tuple[str, str]]:
             f"(simulated, {m.simulation_runs:,} runs, seed {m.simulation_seed})"
         )
     o = report.observed
+    if o is not None and o.completed_median_days is not None:
+        p90 = f", p90 {fmt.days(o.completed_p90_days)}" if o.completed_p90_days is not None else ""
+        timing.append(f"observed finishers p50 {fmt.days(o.completed_median_days)}{p90}")
     if o is not None and o.case_median_days is not None:
         p90 = f", p90 {fmt.days(o.case_p90_days)}" if o.case_p90_days is not None else ""
-        timing.append(f"observed cases p50 {fmt.days(o.case_median_days)}{p90}")
+        timing.append(f"all observed cases p50 {fmt.days(o.case_median_days)}{p90}")
     if timing:
         rows.append(("Elapsed time", "; ".join(timing)))
     if m.simulation_note and m.elapsed_p50_days is not None:

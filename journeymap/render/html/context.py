@@ -84,16 +84,22 @@ def _per_thousand(report: Report) -> float:
 
 
 def headlines(report: Report) -> tuple[Headline, ...]:
-    """The headline figures: finishing, time, time tax, handoffs, repeat requests."""
+    """The headline figures: finishing, time, time tax, handoffs, repeat requests.
+
+    Each card names one basis: the outcome card counts the population the page is for (its
+    parts rounded so that they add up to it), the others are per person who starts.
+    """
     m = report.metrics
-    per_k = _per_thousand(report)
-    turned_down = f" and {fmt.people(m.failures * per_k)} are turned down" if m.failures else ""
+    done, lost, failed = fmt.largest_remainder(
+        [m.completions, m.abandonments, m.failures], m.population
+    )
+    turned_down = f" and {fmt.people(failed)} are turned down" if m.failures else ""
     out = [
         Headline(
             "Finish",
-            f"{fmt.people(m.completions * per_k)} of 1,000",
-            f"people who start complete the journey; {fmt.people(m.abandonments * per_k)} "
-            f"give up along the way{turned_down}",
+            f"{fmt.people(done)} of {fmt.people(m.population)}",
+            f"people who start per period complete the journey; {fmt.people(lost)} give up "
+            f"along the way{turned_down}",
         )
     ]
     if m.critical_path_days is not None:
@@ -112,6 +118,27 @@ def headlines(report: Report) -> tuple[Headline, ...]:
                 "on average for those who finish (the journey has loops)",
             )
         )
+    seen = report.observed
+    if seen is not None and seen.completed_median_days is not None:
+        tail = (
+            f"; 1 in 10 took more than {fmt.days(seen.completed_p90_days)}"
+            if seen.completed_p90_days is not None
+            else ""
+        )
+        model = (
+            f" (the model: median {fmt.days(m.elapsed_p50_days)}, 1 in 10 more than "
+            f"{fmt.days(m.elapsed_p90_days)})"
+            if m.elapsed_p50_days is not None and m.elapsed_p90_days is not None
+            else ""
+        )
+        out.append(
+            Headline(
+                "Observed time",
+                fmt.days(seen.completed_median_days),
+                "median, from first to last event, for the people in the event log who "
+                f"finished{tail}{model}",
+            )
+        )
     if m.expected_effort_hours is not None:
         out.append(
             Headline(
@@ -123,17 +150,17 @@ def headlines(report: Report) -> tuple[Headline, ...]:
     out.append(
         Headline(
             "Handoffs",
-            str(m.handoff_count),
-            "times one agency sends the person to another "
-            f"({m.expected_handoffs_per_person:.1f} per person on average)",
+            f"{m.expected_handoffs_per_person:.1f}",
+            "times, on average, one agency sends a person who starts to another "
+            f"(at {fmt.plural(m.handoff_count, 'place')} in the journey)",
         )
     )
     out.append(
         Headline(
             "Asked again",
             f"{m.expected_repeat_requests_per_person:.1f}",
-            "times per person the government asks for information it already asked for "
-            f"({fmt.plural(m.duplicate_item_count, 'item')})",
+            "times, on average, the government asks a person who starts for information it "
+            f"already asked for ({fmt.plural(m.duplicate_item_count, 'item')})",
         )
     )
     return tuple(out)
