@@ -220,7 +220,7 @@ def test_bad_logs(tmp_path: Path, text: str, message: str) -> None:
 def test_bad_paths_and_columns(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such event log file"):
         read_event_log([tmp_path / "nope.csv"], journey=JOURNEY)
-    with pytest.raises(UsageError, match="no file matches this pattern"):
+    with pytest.raises(UsageError, match="no event log file matches this pattern"):
         read_event_log([str(tmp_path / "*.csv")], journey=JOURNEY)
     path = write(tmp_path, "x.xlsx", "")
     with pytest.raises(UsageError, match="unknown event log format"):

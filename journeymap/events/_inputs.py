@@ -9,15 +9,14 @@ echoed.
 
 from __future__ import annotations
 
-import glob as globmod
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from ..exceptions import EventLogError, UsageError
+from .. import tabular
+from ..exceptions import EventLogError
 from ..observed import ColumnMap
 from ._db import guard
 
@@ -71,52 +70,13 @@ class Source:
 
 
 def resolve_files(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
-    """The files to read, in order. A name that exists is that file, even with ``*?[`` in it;
-    otherwise a name with those characters is a pattern and expands to its matches, sorted."""
-    files: list[str] = []
-    for raw in paths:
-        text = os.fspath(raw)
-        if Path(text).is_file():
-            files.append(text)
-        elif any(ch in text for ch in "*?["):
-            found = sorted(p for p in globmod.glob(text) if Path(p).is_file())
-            if not found:
-                msg = f"{text}: no file matches this pattern"
-                raise UsageError(msg, parameter="paths")
-            files += found
-        else:
-            msg = f"{text}: no such event log file"
-            raise UsageError(msg, parameter="paths")
-    if not files:
-        msg = "no event log files given; pass at least one path"
-        raise UsageError(msg, parameter="paths")
-    return files
+    """The event-log files to read (see :func:`journeymap.tabular.resolve_files`)."""
+    return tabular.resolve_files(paths, what="event log", parameter="paths")
 
 
 def format_of(path: str) -> str:
     """``"parquet"``, ``"csv"`` or ``"jsonl"``, from the file's extension."""
-    low = path.lower()
-    if low.endswith((".parquet", ".pq")):
-        return "parquet"
-    if low.endswith((".jsonl", ".ndjson", ".json")):
-        return "jsonl"
-    if low.endswith((".csv", ".tsv", ".txt", ".csv.gz")):
-        return "csv"
-    msg = f"{path}: unknown event log format (use .parquet, .csv or .jsonl)"
-    raise UsageError(msg, parameter="paths")
-
-
-def _literal_path(path: str) -> str:
-    """The path with DuckDB's glob characters escaped, so it names exactly this file."""
-    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in path)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _looks_like_a_name(name: str) -> bool:
-    return 0 < len(name) <= _MAX_NAME and name.isprintable()
+    return tabular.format_of(path, what="event log", parameter="paths")
 
 
 def _looks_like_a_value(name: str) -> bool:
@@ -132,7 +92,7 @@ def describe_columns(available: Sequence[str]) -> str:
     each short and printable, none that looks like data), else only how many there are."""
     if (
         3 <= len(available) <= _MAX_SHOWN
-        and all(_looks_like_a_name(c) for c in available)
+        and all(tabular.looks_like_a_name(c) for c in available)
         and not any(_looks_like_a_value(c) for c in available)
     ):
         return "columns are " + ", ".join(available)
@@ -150,7 +110,9 @@ def pick_columns(path: str, available: Sequence[str], cols: ColumnMap) -> dict[s
         given = getattr(cols, role)
         if given is not None:
             if given not in available:
-                shown = given if _looks_like_a_name(given) else "(a name that is not printable)"
+                shown = (
+                    given if tabular.looks_like_a_name(given) else "(a name that is not printable)"
+                )
                 msg = (
                     f"{path}: no column {shown!r} for the {role} "
                     f"({describe_columns(available)}); fix the column map"
@@ -180,7 +142,7 @@ def segment_column(path: str, available: Sequence[str], by: str) -> str:
     for name in (by.lower(), f"case:{by}".lower()):
         if name in lowered:
             return lowered[name]
-    shown = by if _looks_like_a_name(by) else "(a name that is not printable)"
+    shown = by if tabular.looks_like_a_name(by) else "(a name that is not printable)"
     msg = (
         f"{path}: no column {shown!r} to segment by ({describe_columns(available)}); "
         "name a column of the log"
@@ -198,12 +160,12 @@ def _select(index: int, kind: str, available: Sequence[str], roles: dict[str, st
         row = "row_number() OVER () + " + ("1" if kind == "csv" else "0")
     reader = _READERS[kind].format(p=f"p{index}", extra=extra)
     lifecycle = roles["lifecycle"]
-    lc = f"lower(CAST({_ident(lifecycle)} AS VARCHAR))" if lifecycle else "NULL::VARCHAR"
+    lc = f"lower(CAST({tabular.ident(lifecycle)} AS VARCHAR))" if lifecycle else "NULL::VARCHAR"
 
     def column(role: str) -> str:
         name = roles[role]
         assert name is not None  # pick_columns raises for a missing required column
-        return _ident(name)
+        return tabular.ident(name)
 
     stamp = column("timestamp")
     if kind == "csv":
@@ -228,7 +190,7 @@ def open_source(
     lifecycle = False
     for index, path in enumerate(files):
         kind = format_of(path)
-        params[f"p{index}"] = _literal_path(path)
+        params[f"p{index}"] = tabular.literal_path(path)
         describe = "DESCRIBE SELECT * FROM " + _READERS[kind].format(p=f"p{index}", extra="")
         with guard(duckdb, path, f"reading the columns of the {kind} file"):
             described = con.execute(describe, {f"p{index}": params[f"p{index}"]}).fetchall()

@@ -8,14 +8,14 @@ message: :func:`guard` names the file, the stage that failed and a fix.
 
 from __future__ import annotations
 
-import glob as globmod
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from ..exceptions import FeedbackError, UsageError
+from .. import tabular
+from ..exceptions import FeedbackError
+from ..tabular import MAX_NAME, ident, literal_path, looks_like_a_name
 
 __all__ = [
     "MAX_NAME",
@@ -32,7 +32,6 @@ __all__ = [
 ]
 
 #: Longest value shown as a name (an unknown touchpoint value, a segment).
-MAX_NAME = 64
 
 _READERS = {
     "parquet": "read_parquet(${p}{extra})",
@@ -54,60 +53,19 @@ _OTHER = ("DuckDB could not process it", "check that the file holds one response
 
 
 def resolve_files(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
-    """The files to read, in order. A name that exists is that file, even with ``*?[`` in it;
-    otherwise a name with those characters is a pattern and expands to its matches, sorted."""
-    files: list[str] = []
-    for raw in paths:
-        text = os.fspath(raw)
-        if Path(text).is_file():
-            files.append(text)
-        elif any(ch in text for ch in "*?["):
-            found = sorted(p for p in globmod.glob(text) if Path(p).is_file())
-            if not found:
-                msg = f"{text}: no feedback file matches this pattern"
-                raise UsageError(msg, parameter="feedback")
-            files += found
-        else:
-            msg = f"{text}: no such feedback file"
-            raise UsageError(msg, parameter="feedback")
-    if not files:
-        msg = "no feedback files given; pass at least one path"
-        raise UsageError(msg, parameter="feedback")
-    return files
+    """The response files to read (see :func:`journeymap.tabular.resolve_files`)."""
+    return tabular.resolve_files(paths, what="feedback", parameter="feedback")
 
 
 def format_of(path: str) -> str:
     """``"parquet"``, ``"csv"`` or ``"jsonl"``, from the file's extension."""
-    low = path.lower()
-    if low.endswith((".parquet", ".pq")):
-        return "parquet"
-    if low.endswith((".jsonl", ".ndjson", ".json")):
-        return "jsonl"
-    if low.endswith((".csv", ".txt", ".csv.gz")):
-        return "csv"
-    msg = f"{path}: unknown feedback file format (use .csv, .parquet or .jsonl)"
-    raise UsageError(msg, parameter="feedback")
+    return tabular.format_of(path, what="feedback file", parameter="feedback")
 
 
 def reader(kind: str, index: int, *, row_numbers: bool) -> str:
     """The table function reading file parameter ``$p{index}``."""
     extra = ", file_row_number = true" if row_numbers else ""
     return _READERS[kind].format(p=f"p{index}", extra=extra)
-
-
-def literal_path(path: str) -> str:
-    """The path with DuckDB's glob characters escaped, so it names exactly this file."""
-    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in path)
-
-
-def ident(name: str) -> str:
-    """A column name as a quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def looks_like_a_name(name: str) -> bool:
-    """Short and printable: safe to show as a label."""
-    return 0 < len(name) <= MAX_NAME and name.isprintable()
 
 
 def connect(duckdb: Any, workdir: str) -> Any:
