@@ -29,19 +29,29 @@ demo: sysdeps $(STAMP)
 	$(BIN)/journeymap analyze examples/life_events --format markdown -o $(OUT)/portfolio.md
 	$(BIN)/journeymap render $(EXAMPLE) -o $(OUT)/map.svg
 	$(BIN)/journeymap render $(EXAMPLE) -o $(OUT)/map.png
-	$(BIN)/journeymap report $(EXAMPLE) -o $(OUT)/report.html
+	$(BIN)/journeymap report $(EXAMPLE) -o $(OUT)/report.html \
+	  --feedback examples/life_events/data/transition-feedback-a11v2.csv --every quarter \
+	  --scenario dd214-shared-by-dod
 	$(BIN)/journeymap compare $(EXAMPLE) --format markdown -o $(OUT)/compare.md
+	$(BIN)/journeymap compare $(EXAMPLE) --suggest --format markdown -o $(OUT)/suggestions.md
+	$(BIN)/journeymap analyze $(EXAMPLE) \
+	  --feedback examples/life_events/data/transition-feedback-a11v2.csv --every quarter \
+	  --format markdown -o $(OUT)/feedback.md
 	$(BIN)/journeymap analyze examples/life_events/disaster-recovery.yaml \
 	  --events examples/life_events/data/disaster-recovery-events.csv --format markdown \
 	  -o $(OUT)/disaster-observed.md
-	$(BIN)/journeymap analyze $(EXAMPLE) --feedback examples/life_events/data/transition-feedback-a11v2.csv --every quarter --format markdown -o $(OUT)/feedback.md
+	$(BIN)/journeymap report examples/life_events/disaster-recovery.yaml \
+	  --events examples/life_events/data/disaster-recovery-events.csv --by channel \
+	  --every quarter -o $(OUT)/disaster-observed.html
 	@echo
 	@echo "Wrote, in $(OUT)/:"
-	@echo "  report.html   the narrative report (open it in a browser; it works offline)"
-	@echo "  map.svg       the journey map (map.png for slides)"
-	@echo "  report.json   the analysis, for other tools"
-	@echo "  portfolio.md  all examples side by side"
-	@echo "  disaster-observed.md  the disaster journey measured with its event log"
+	@echo "  report.html     the narrative report, with A-11 feedback and a scenario (open it in a browser; it works offline)"
+	@echo "  map.svg         the journey map (map.png for slides)"
+	@echo "  report.json     the analysis, for other tools"
+	@echo "  portfolio.md    all examples side by side"
+	@echo "  compare.md      the journey against its scenarios; suggestions.md: what would help most"
+	@echo "  feedback.md     trust and its drivers step by step, by fiscal quarter"
+	@echo "  disaster-observed.md/.html  the disaster journey measured with its event log"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -777,4 +777,4 @@ def test_outcome_card_counts_add_up_to_the_population_it_names() -> None:
     words = card.get_text(" ")
     assert value == "809 of 1,000"
     assert "106 give up along the way and 85 are turned down" in words
-    assert 809 + 106 + 85 == report.metrics.population
+    assert report.metrics.population == 809 + 106 + 85
