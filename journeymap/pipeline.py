@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import glob
 import os
+import re
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -170,8 +171,14 @@ def _inside(path: str, folder: Path) -> bool:
     return real == folder or folder in real.parents
 
 
+_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
 def _expand(path: str) -> list[str]:
-    """A path that exists is taken literally (even ``log[1].csv``); else it is a glob."""
+    """A path that exists is taken literally (even ``log[1].csv``); else it is a glob. A URL
+    (``hdfs://``, ``s3a://``...) is passed on as written: the engine that reads it checks it."""
+    if _REMOTE.match(path):
+        return [path]
     if os.path.exists(path):
         return [path]
     return sorted(glob.glob(path)) if glob.has_magic(path) else []

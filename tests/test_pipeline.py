@@ -131,3 +131,17 @@ def test_paths_and_population_contracts(tmp_path: Path) -> None:
         resolve_events("j.yaml")  # type: ignore[arg-type]
     assert isinstance(analyze_paths([path]), Report)
     assert isinstance(analyze_paths([tmp_path]), Portfolio)
+
+
+def test_urls_are_passed_to_the_engine_as_written(measured: Path) -> None:
+    """hdfs:// and s3a:// paths are for Spark: the pipeline does not look for them on disk."""
+    journey = load_journey(measured)
+    request = resolve_events(
+        journey, options=EventOptions(paths=("s3a://bucket/claims/*.parquet", "hdfs://nn/x.csv"))
+    )
+    assert request is not None
+    assert request.paths == ("s3a://bucket/claims/*.parquet", "hdfs://nn/x.csv")
+    # DuckDB reads local files only, and says so as a usage error
+    result = CliRunner().invoke(cli, ["analyze", str(measured), "--events", "s3a://b/x.parquet"])
+    assert result.exit_code == 2
+    assert "s3a://b/x.parquet: no such event log file" in result.output
