@@ -149,3 +149,22 @@ def test_cli_missing_folder_and_read_only_exit_2(journey: Path, tmp_path: Path) 
         assert proc.returncode == 2
         assert "does not exist" in proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+def test_render_and_report_write_through_links_and_devices(journey: Path) -> None:
+    folder = journey.parent
+    for command, name in (("render", "map.svg"), ("render", "map.dot"), ("report", "r.html")):
+        target = folder / f"real-{name}"
+        target.write_text("old")
+        target.chmod(0o600)
+        link = folder / name
+        link.symlink_to(target)
+        extra = ["--engine", "none"] if command == "report" else []
+        proc = run(command, str(journey), "-o", str(link), *extra)
+        assert proc.returncode == 0, proc.stderr
+        assert link.is_symlink()
+        assert target.read_text() != "old"
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    proc = run("render", str(journey), "-o", "/dev/null", "--engine", "auto")
+    assert proc.returncode == 2  # no suffix: the format cannot be known
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ...comparison import Comparison
 from ...exceptions import GraphvizNotFoundError, JourneymapTypeError, TemplateError, UsageError
-from ...output import write_atomic
+from ...output import write_output
 from ...report import Report
 from ..map import MapOptions
 from .context import build_context
@@ -232,12 +232,13 @@ def write_narrative(
     """Render the narrative and write it atomically to ``output``.
 
     Returns None, or why the map is missing when no Graphviz could draw it (the page then
-    says so and keeps the map's table). Raises as :func:`render_narrative`, and OSError
-    when ``output`` cannot be written (it is then left as it was).
+    says so and keeps the map's table). Raises as :func:`render_narrative`, and UsageError
+    when ``output`` cannot be written (it is then left as it was); links and devices are
+    written through, as :mod:`journeymap.output` says.
     """
     _require_path(output, "output")
     html, why = render_narrative(
         report, map_options=map_options, template_dir=template_dir, comparison=comparison
     )
-    write_atomic(Path(output), html.encode("utf-8"))
+    write_output(output, html.encode("utf-8"))
     return why

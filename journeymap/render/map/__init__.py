@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import JourneymapTypeError, UsageError
-from ...output import write_atomic
+from ...output import write_output
 from ...report import Report
 from .._checks import require_path, require_report
 from .arrows import graphviz_routes
@@ -166,7 +166,9 @@ def write_map(
     ``"system"``, ``"wasm"``, or ``"none"`` for DOT source.
 
     ``format`` defaults to the one named by the suffix (:func:`format_from_suffix`). Errors
-    are those of :func:`render_map`, and ``OSError`` when the file cannot be written.
+    are those of :func:`render_map`, and :class:`~journeymap.exceptions.UsageError` when the
+    file cannot be written (the rules of :mod:`journeymap.output`: links and devices are
+    written through, an existing YAML file is never replaced).
 
     Examples
     --------
@@ -184,7 +186,7 @@ def write_map(
     if chosen != "none":
         options = _with_engine(options, chosen)
     data = render_map(report, options, format=chosen_format)
-    write_atomic(target, data)
+    write_output(target, data)
     return chosen
 
 
