@@ -389,6 +389,8 @@ class Finding:
         "evidence",
         "feedback",
         "burden",
+        "segment_gap",
+        "trend",
     ]
     severity: Severity
     title: str

@@ -343,6 +343,29 @@ def test_a_slowdown_in_one_quarter(tmp_path: Path) -> None:
     )
     with pytest.raises(UsageError, match="every: 'week' is not a period"):
         read_event_log([path], journey=LINEAR, every="week")
+    # the slowdowns are findings of the report, in every output
+    report = analyze(LINEAR, observed=log)
+    trends = [f for f in report.findings if f.kind == "trend"]
+    assert [(f.severity, f.title) for f in trends] == [
+        ("medium", "A slowdown beyond the usual spread")
+    ] * 2
+    assert (
+        trends[0].detail == "Slowdown: b took a median 20.0 days in FY2025 Q2, against a usual 5.0."
+    )
+    assert trends[0].evidence == "observed"
+    assert trends[0].title in render_markdown(report)
+
+
+def test_segment_gaps_are_findings(tmp_path: Path) -> None:
+    log = read_event_log(
+        [_segment_log(tmp_path)], journey=LINEAR, as_of=LATER, by="channel", min_cell=5
+    )
+    report = analyze(LINEAR, observed=log)
+    gaps = [f for f in report.findings if f.kind == "segment_gap"]
+    assert log.segments is not None
+    assert len(gaps) == len(log.segments.findings) >= 1
+    assert gaps[0].title == "People fare differently by channel: completion by channel"
+    assert gaps[0].detail.startswith("Completion by channel: 75% for online")
 
 
 def _permit_journey(tmp_path: Path) -> Path:

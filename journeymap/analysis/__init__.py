@@ -50,6 +50,7 @@ from .assemble import handoff_matrix, touchpoint_flows
 from .effect import MAIN_PATH_RULE, find_bottlenecks_by_effect, find_effects, main_path
 from .findings import build_findings
 from .flow import Block, Flow, find_blocks, find_flow
+from .observed_view import observed_findings
 from .person import find_exchanges, find_person_side
 from .structure import find_back_edges, find_order
 from .timing import (
@@ -394,6 +395,7 @@ def analyze(
     from .feedback_join import find_burden, join_feedback
 
     burden, more = find_burden(partial, authored)
+    more = (*observed_findings(summary), *more)
     voice = None
     if feedback is not None:
         voice, heard = join_feedback(partial, feedback, journey if authored else None)

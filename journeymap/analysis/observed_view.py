@@ -15,6 +15,8 @@ from ..graph import build_graph
 from ..models import Journey
 from ..report import (
     ConformanceSummary,
+    Finding,
+    ObservedSummary,
     PeriodRow,
     SegmentRow,
     SegmentsSummary,
@@ -25,7 +27,7 @@ from .flow import find_flow
 if TYPE_CHECKING:
     from ..observed import ObservedLog
 
-__all__ = ["FAR_COMPLETION", "observed_extras"]
+__all__ = ["FAR_COMPLETION", "observed_extras", "observed_findings"]
 
 #: Observed completion this far (in share points) from the designed one is a headline warning.
 FAR_COMPLETION = 0.25
@@ -88,3 +90,48 @@ def observed_extras(journey: Journey, log: ObservedLog) -> dict[str, Any]:
         if log.trend
         else None,
     }
+
+
+def observed_findings(summary: ObservedSummary | None) -> tuple[Finding, ...]:
+    """The widest gaps between segments (their 95 % intervals do not overlap) and the surges
+    and slowdowns beyond the usual spread, as findings of the report."""
+    if summary is None:
+        return ()
+    out: list[Finding] = []
+    if summary.segments is not None:
+        column = summary.segments.column
+        for text in summary.segments.findings:
+            out.append(
+                Finding(
+                    kind="segment_gap",
+                    severity="medium",
+                    title=f"People fare differently by {column}: {text.split(':', 1)[0]}",
+                    detail=text[:1].upper() + text[1:] + " (95 % intervals that do not overlap).",
+                    recommendation=(
+                        f"Find out what the {column} with the worse figure meets that the other "
+                        "does not (channel, language, staffing, requirements) and close the gap; "
+                        "measure it again by the same segment."
+                    ),
+                    evidence="observed",
+                )
+            )
+    if summary.trend is not None:
+        for text in summary.trend.findings:
+            surge = text.startswith("surge")
+            out.append(
+                Finding(
+                    kind="trend",
+                    severity="medium",
+                    title="A surge in arrivals" if surge else "A slowdown beyond the usual spread",
+                    detail=text[:1].upper() + text[1:] + ".",
+                    recommendation=(
+                        "Plan capacity for surges like this one (a disaster, a deadline, a policy "
+                        "change) and tell people how long it will take while it lasts."
+                        if surge
+                        else "Look at what changed in that period (staffing, a backlog, a new "
+                        "requirement) and whether it has recovered since."
+                    ),
+                    evidence="observed",
+                )
+            )
+    return tuple(out)
