@@ -248,7 +248,7 @@ def test_segments_small_ones_not_named(tmp_path: Path) -> None:
     segs = {c.segment for c in obs.cells if c.segment}
     assert segs == {"English", "Spanish"}
     assert "1 language value (1 responses) with fewer than 10 responses" in obs.notes[0]
-    with pytest.raises(UsageError, match="no column 'nope' to break the responses down by"):
+    with pytest.raises(FeedbackError, match="no column 'nope' to break the responses down by"):
         read_feedback([path], journey=J, by="nope")
 
 

@@ -115,7 +115,7 @@ def describe_files(
                 f"{path}: no column {_shown(by)} to break the responses down by "
                 f"({_header(available)})"
             )
-            raise UsageError(msg, parameter="by")
+            raise FeedbackError(msg)  # as for event logs: the file lacks it (exit 1)
         found = {n: c for n in (*ITEMS_V1, *FLAGS) if (c := _find(available, (n,))) is not None}
         kinds.append(kind)
         available_all.append(available)
