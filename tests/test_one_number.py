@@ -85,7 +85,7 @@ def test_every_output_shows_the_reports_numbers(outputs: dict[str, str]) -> None
     for t in report.touchpoints:
         if t.median_days is None:
             continue
-        shown = f"median {fmt.days(t.median_days)}"
+        shown = f"median {fmt.days(t.median_days)}" if t.median_days else "immediate"
         node = next(v for k, v in render_nodes.items() if k.endswith(f"tp-{slug(t.touchpoint)}"))
         inline_node = next(
             v for k, v in report_nodes.items() if k.endswith(f"tp-{slug(t.touchpoint)}")

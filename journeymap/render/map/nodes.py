@@ -63,7 +63,9 @@ def _facts(flow: TouchpointFlow, mode: str) -> list[str]:
         facts.append(flow.agency)
     if flow.channel:
         facts.append(CHANNELS.get(flow.channel, flow.channel.replace("_", " ")))
-    if flow.median_days is not None:
+    if flow.median_days == 0:
+        facts.append("immediate")  # a milestone, a decision logged at once: no "0 minutes"
+    elif flow.median_days is not None:
         facts.append(f"median {fmt.days(flow.median_days)}")
     elif flow.outcome is None:
         facts.append("no duration")
