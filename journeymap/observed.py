@@ -13,6 +13,14 @@ from typing import Any
 from .durations import Duration
 from .models import Journey
 
+# What the engine counts for conformance, segments and trends is exactly what the Report shows:
+# one set of types (defined in the Report, which renderers read), named here for the engine.
+from .report import ConformanceSummary as Conformance
+from .report import PeriodRow as ObservedPeriod
+from .report import SegmentRow as ObservedSegment
+from .report import SegmentsSummary as ObservedSegments
+from .report import TrendSummary as ObservedTrend
+
 __all__ = [
     "ColumnMap",
     "Conformance",
@@ -70,79 +78,6 @@ class ObservedTransition:
     suppressed: bool
     wait_median_days: float | None = None
     wait_n: int = 0
-
-
-@dataclass(frozen=True)
-class Conformance:
-    """Directly-follows conformance: cases whose every move the journey allows, and the
-    deviations as ``(kind, touchpoint, source, target, cases)`` rows; ``kind`` is
-    ``"skipped"`` (``touchpoint`` was skipped on the move source -> target; source None: at
-    the start), ``"out of order"``, ``"not in the journey"`` or ``"repeated"``. Rows from
-    fewer than ``min_cell`` cases are left out and counted in ``hidden``."""
-
-    cases: int
-    fitting: int
-    fitting_share: float | None
-    deviations: tuple[tuple[str, str, str | None, str | None, int], ...]
-    hidden: int = 0
-
-
-@dataclass(frozen=True)
-class ObservedSegment:
-    """One value of a case attribute: completion (95 % Wilson interval), elapsed time of the
-    cases that finished (median with a 95 % order-statistic interval) and drop-off per
-    touchpoint as ``(touchpoint, dropped, closed visits, rate, low, high)``."""
-
-    value: str
-    cases: int
-    completed: int
-    closed: int
-    completion: float | None
-    completion_low: float | None
-    completion_high: float | None
-    median_days: float | None
-    median_low: float | None
-    median_high: float | None
-    drop_off: tuple[tuple[str, int, int, float | None, float | None, float | None], ...]
-
-
-@dataclass(frozen=True)
-class ObservedSegments:
-    """Segments of one case attribute (its first value in each case), the widest gaps
-    between them as findings, and the cases in segments too small to name."""
-
-    column: str
-    segments: tuple[ObservedSegment, ...]
-    findings: tuple[str, ...]
-    hidden_segments: int
-    hidden_cases: int
-
-
-@dataclass(frozen=True)
-class ObservedPeriod:
-    """One period: arrivals (cases whose first event falls in it), completion of those that
-    had time to finish (None when too recent), the median time at each touchpoint as
-    ``(touchpoint, median days, n)`` and of each handoff as ``(source, target, median, n)``."""
-
-    label: str
-    arrivals: int
-    completed: int
-    closed: int
-    completion: float | None
-    completion_low: float | None
-    completion_high: float | None
-    touchpoints: tuple[tuple[str, float | None, int], ...]
-    handoffs: tuple[tuple[str, str, float | None, int], ...]
-
-
-@dataclass(frozen=True)
-class ObservedTrend:
-    """Per period (``every``: month, federal fiscal quarter or year), and the surges and
-    slowdowns beyond the usual spread as findings."""
-
-    every: str
-    periods: tuple[ObservedPeriod, ...]
-    findings: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -2,25 +2,19 @@
 mappings, cohort completion against the designed one, waits, conformance, segments, trend.
 
 :func:`observed_extras` returns the keyword arguments of
-:class:`~journeymap.report.ObservedSummary` that come from these analyses; the report's types
-mirror the :mod:`journeymap.observed` ones field for field (renderers never see the latter).
+:class:`~journeymap.report.ObservedSummary` that come from these analyses (conformance, segments
+and trend are the Report's own types, produced as such by the engine).
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from ..graph import build_graph
 from ..models import Journey
 from ..report import (
-    ConformanceSummary,
     Finding,
     ObservedSummary,
-    PeriodRow,
-    SegmentRow,
-    SegmentsSummary,
-    TrendSummary,
 )
 from .flow import find_flow
 
@@ -31,10 +25,6 @@ __all__ = ["FAR_COMPLETION", "observed_extras", "observed_findings"]
 
 #: Observed completion this far (in share points) from the designed one is a headline warning.
 FAR_COMPLETION = 0.25
-
-
-def _copy(cls: Any, value: Any) -> Any:
-    return cls(**{f.name: getattr(value, f.name) for f in fields(value)})
 
 
 def _warnings(journey: Journey, log: ObservedLog, designed: float) -> list[str]:
@@ -72,23 +62,9 @@ def observed_extras(journey: Journey, log: ObservedLog) -> dict[str, Any]:
             for t in log.transitions
             if t.wait_median_days is not None
         ),
-        "conformance": _copy(ConformanceSummary, log.conformance) if log.conformance else None,
-        "segments": SegmentsSummary(
-            column=log.segments.column,
-            segments=tuple(_copy(SegmentRow, s) for s in log.segments.segments),
-            findings=log.segments.findings,
-            hidden_segments=log.segments.hidden_segments,
-            hidden_cases=log.segments.hidden_cases,
-        )
-        if log.segments
-        else None,
-        "trend": TrendSummary(
-            every=log.trend.every,
-            periods=tuple(_copy(PeriodRow, p) for p in log.trend.periods),
-            findings=log.trend.findings,
-        )
-        if log.trend
-        else None,
+        "conformance": log.conformance,
+        "segments": log.segments,
+        "trend": log.trend,
     }
 
 
