@@ -8,6 +8,10 @@ from hypothesis import HealthCheck, settings
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "life_events").glob("*.yaml"))
 DATA = Path(__file__).resolve().parent / "data"
+#: The shared real public logs, when the checkout sits beside the shared folder.
+REAL_LOGS = ROOT.parent / "shared" / "data" / "real-logs"
+#: The journey the real municipal permit log (receipt.csv) is read against.
+PERMIT_JOURNEY = DATA / "permit-receipt.yaml"
 
 
 @pytest.fixture

@@ -315,27 +315,14 @@ def test_the_example_log_reconciles_and_disagrees_where_expected() -> None:
 
 def test_real_permit_log(tmp_path: Path) -> None:
     """A real municipal permit log (DST offsets, rework, cases that stop early)."""
-    from conftest import ROOT
+    from conftest import PERMIT_JOURNEY, REAL_LOGS
 
-    log_path = ROOT.parent / "shared" / "data" / "real-logs" / "receipt.csv"
+    log_path = REAL_LOGS / "receipt.csv"
     if not log_path.exists():
         pytest.skip("the shared real-log folder is not beside this checkout")
-    journey = parse_journey(
-        """
-journeymap: 1
-id: permit
-title: Permit receipt
-agencies: [{id: CITY, name: Municipality}]
-touchpoints:
-  - {id: R1, name: Confirmation of receipt, agency: CITY, next: R2}
-  - id: R2
-    name: T02 Check confirmation of receipt
-    agency: CITY
-    next: [{to: R3, share: 0.9}, {to: R2, share: 0.1}]
-  - {id: R3, name: T04 Determine confirmation of receipt, agency: CITY, next: R4}
-  - {id: R4, name: T05 Print and send confirmation of receipt, agency: CITY}
-"""
-    )
+    from journeymap import load_journey
+
+    journey = load_journey(PERMIT_JOURNEY)
     log = read_event_log([log_path], journey=journey)
     assert (log.rows_read, log.rows_used) == (8577, 5409)
     assert log.rejected == {"activity not mapped to a touchpoint": 3168}

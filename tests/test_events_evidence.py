@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import PERMIT_JOURNEY, REAL_LOGS, ROOT
 
 from journeymap import analyze, parse_journey
 from journeymap.cli import cli
@@ -370,22 +370,7 @@ def test_segment_gaps_are_findings(tmp_path: Path) -> None:
 
 def _permit_journey(tmp_path: Path) -> Path:
     path = tmp_path / "permit.yaml"
-    path.write_text(
-        """journeymap: 1
-id: permit
-title: Permit receipt
-agencies: [{id: CITY, name: Municipality}]
-touchpoints:
-  - {id: R1, name: Confirmation of receipt, agency: CITY, next: R2}
-  - id: R2
-    name: T02 Check confirmation of receipt
-    agency: CITY
-    next: [{to: R3, share: 0.9}, {to: R2, share: 0.1}]
-  - {id: R3, name: T04 Determine confirmation of receipt, agency: CITY, next: R4}
-  - {id: R4, name: T05 Print and send confirmation of receipt, agency: CITY}
-""",
-        encoding="utf-8",
-    )
+    path.write_text(PERMIT_JOURNEY.read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 
@@ -395,7 +380,7 @@ def test_cli_by_channel_every_quarter(tmp_path: Path, which: str) -> None:
         journey = ROOT / "examples" / "life_events" / "disaster-recovery.yaml"
         log = ROOT / "examples" / "life_events" / "data" / "disaster-recovery-events.csv"
     else:
-        log = ROOT.parent / "shared" / "data" / "real-logs" / "receipt.csv"
+        log = REAL_LOGS / "receipt.csv"
         if not log.exists():
             pytest.skip("the shared real-log folder is not beside this checkout")
         journey = _permit_journey(tmp_path)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import PERMIT_JOURNEY, REAL_LOGS, ROOT
 
 from journeymap import load_journey, parse_journey
 from journeymap.events import read_event_log
@@ -21,23 +21,8 @@ from journeymap.exceptions import UsageError
 pytestmark = pytest.mark.spark
 
 EXAMPLE = ROOT / "examples" / "life_events"
-REAL = ROOT.parent / "shared" / "data" / "real-logs"
-PERMIT = parse_journey(
-    """
-journeymap: 1
-id: permit
-title: Permit receipt
-agencies: [{id: CITY, name: Municipality}]
-touchpoints:
-  - {id: R1, name: Confirmation of receipt, agency: CITY, next: R2}
-  - id: R2
-    name: T02 Check confirmation of receipt
-    agency: CITY
-    next: [{to: R3, share: 0.9}, {to: R2, share: 0.1}]
-  - {id: R3, name: T04 Determine confirmation of receipt, agency: CITY, next: R4}
-  - {id: R4, name: T05 Print and send confirmation of receipt, agency: CITY}
-"""
-)
+REAL = REAL_LOGS
+PERMIT = load_journey(PERMIT_JOURNEY)
 FINES = parse_journey(
     """
 journeymap: 1
