@@ -7,7 +7,7 @@ import sys
 
 from conftest import DATA
 
-HEAVY = ("networkx", "jinja2", "graphviz", "duckdb")
+HEAVY = ("networkx", "jinja2", "graphviz", "duckdb", "scipy", "numpy", "pyspark", "sqlglot")
 
 
 def _loaded_after(code: str) -> list[str]:
