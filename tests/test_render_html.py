@@ -339,6 +339,7 @@ ALLOWED = (
     "journeymap.output",
     "journeymap.render.text",
     "journeymap.render.labels",
+    "journeymap.render.shares",
     "journeymap.render.theme",
     "journeymap.render.map",
     "journeymap.render.compare_numbers",
@@ -778,3 +779,39 @@ def test_outcome_card_counts_add_up_to_the_population_it_names() -> None:
     assert value == "809 of 1,000"
     assert "106 give up along the way and 85 are turned down" in words
     assert report.metrics.population == 809 + 106 + 85
+
+
+def test_alternatives_read_the_same_in_story_table_and_map() -> None:
+    """Three alternatives of about 1/3 each: 33 % three times would add up to 99 %; every
+    output shows the same 33 / 33 / 34 (largest remainders), from the shares the analysis
+    used."""
+    doc = """journeymap: 1
+id: thirds
+title: Thirds
+agencies: [{id: A, name: Agency A}]
+touchpoints:
+  - id: s
+    name: Start
+    agency: A
+    next: [{to: x, share: 0.3333333}, {to: y, share: 0.3333333}, {to: z, share: 0.3333334}]
+  - {id: x, name: X, agency: A}
+  - {id: y, name: Y, agency: A}
+  - {id: z, name: Z, agency: A}
+"""
+    report = analyze(parse_journey(doc))
+    assert sum(e.share for e in report.edges) == pytest.approx(1.0, abs=1e-12)
+    soup = soup_of(page(report))
+    story = soup.select_one('#story p[data-touchpoint="s"]').get_text()
+    # z's share is the largest (0.3333334), so it takes the remaining unit
+    assert "34% go to Z, 33% go to X and 33% go to Y" in story
+    nexts = {
+        r.find("th").get_text(): r.find_all("td")[-1].get_text()
+        for r in soup.select("#map table tbody tr")
+    }
+    assert nexts["s"] == "x (33%), y (33%), z (34%)"
+    from journeymap.render.map import to_dot
+
+    source = to_dot(report).source
+    for target, shown in (("x", "33%"), ("y", "33%"), ("z", "34%")):
+        line = next(s for s in source.splitlines() if f'"tp-s" -> "tp-{target}"' in s)
+        assert f'label="{shown}"' in line, line

@@ -314,6 +314,7 @@ def analyze(
         handoff_edges=person.edges,
         exchange_edges=frozenset((x.from_touchpoint, x.to_touchpoint) for x in exchanges),
         main_path=main,
+        back_edges=back,
     )
 
     flows, by_agency = touchpoint_flows(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..report import AgencyInfo, EdgeFlow, ItemInfo, JourneyContext, StageInfo
-from .flow import Flow
+from .flow import Flow, shares_of
 from .structure import find_back_edges, find_order
 
 __all__ = ["JourneyView", "build_view", "short_item_name"]
@@ -54,14 +54,20 @@ def build_view(
     handoff_edges: frozenset[tuple[str, str]] | None = None,
     exchange_edges: frozenset[tuple[str, str]] = frozenset(),
     main_path: tuple[str, ...] | None = None,
+    back_edges: frozenset[tuple[str, str]] | None = None,
 ) -> JourneyView:
     """The journey's words and shape as the Report carries them.
+
+    Each arrow's ``share`` is the one the flow model used (alternatives' shares divided by
+    their sum, :func:`~journeymap.analysis.flow.out_shares`), not the file's rounding.
+    ``back_edges``: the loop-back arrows when the caller has found them already.
 
     ``handoff_edges``: the arrows that carry a handoff the person feels (default: every arrow
     between two agencies); ``exchange_edges``: arrows between agencies behind the scenes.
     """
-    back = find_back_edges(G)
+    back = find_back_edges(G) if back_edges is None else back_edges
     order = find_order(G, back_edges=back)
+    used = {u: dict(shares_of(G, flow, u)) for u in G}
     position = {n: i for i, n in enumerate(order)}
     on_path = set(zip(critical_path or (), (critical_path or ())[1:], strict=False))
     on_main = set(zip(main_path or (), (main_path or ())[1:], strict=False))
@@ -76,7 +82,7 @@ def build_view(
             target=v,
             kind=G.edges[u, v]["kind"],
             loop_back=(u, v) in back,
-            share=G.edges[u, v]["share"],
+            share=used[u][v],
             wait_days=G.edges[u, v]["wait_days"],
             share_of_starters=flow.edge_flow[(u, v)],
             people=population * flow.edge_flow[(u, v)],

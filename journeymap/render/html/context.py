@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ... import __version__, fmt
 from ...comparison import Comparison
 from ...report import Report, TouchpointFlow
+from ..shares import share_labels
 from ..text import observed_lines
 from .contract import (
     Bar,
@@ -176,9 +177,10 @@ def population_line(report: Report) -> str:
 def _next_steps(report: Report, flow: TouchpointFlow) -> str:
     """Where the arrows from a step lead; alternatives with the share that takes each."""
     out = []
+    labels = share_labels(report)
     for e in report.edges:
         if e.source == flow.touchpoint:
-            share = f" ({fmt.percent(e.share)})" if e.kind == "alternative" else ""
+            share = f" ({labels[(e.source, e.target)]})" if e.kind == "alternative" else ""
             out.append(f"{e.target}{share}")
     return ", ".join(out)
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from ... import fmt
 from ...report import EdgeFlow, Report, TouchpointFlow
+from ..shares import share_labels
 from .contract import StageStory
 
 __all__ = ["CHANNEL_PHRASES", "join_names", "stage_stories", "touchpoint_story"]
@@ -61,16 +62,6 @@ def _agency(report: Report, agency_id: str) -> str:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _percents(shares: Sequence[float]) -> list[str]:
-    """The shares as the report formats them; when those do not add up to 100 %, whole
-    percentages that do (largest remainders)."""
-    total = sum(shares) or 1.0
-    shown = [fmt.percent(x / total) for x in shares]
-    if abs(sum(float(p.rstrip("%")) for p in shown) - 100) < 1e-9:
-        return shown
-    return [f"{p}%" for p in fmt.largest_remainder([100 * x / total for x in shares], 100)]
 
 
 def _per(report: Report, people: float) -> str:
@@ -148,7 +139,8 @@ def _step(report: Report, edge: EdgeFlow) -> str:
 def _alternatives(report: Report, out: Sequence[EdgeFlow], them: str) -> str:
     """Alternatives with their shares, the largest first; loop-backs say people are sent back."""
     ranked = sorted(out, key=lambda e: -e.share)
-    pcts = _percents([e.share for e in ranked])
+    labels = share_labels(report)
+    pcts = [labels[(e.source, e.target)] for e in ranked]
 
     def where(e: EdgeFlow) -> str:
         if e.loop_back:
@@ -238,7 +230,8 @@ def _opening(report: Report, flow: TouchpointFlow, person: str, *, first: bool) 
         lead = _lower_first(sentence)
         who = "Most people" if into[0].share >= 0.5 else "Only some people"
         return (
-            f"{who} come this way ({fmt.percent(into[0].share)} of those who go on from "
+            f"{who} come this way ({share_labels(report)[(into[0].source, flow.touchpoint)]} "
+            "of those who go on from "
             f"{source}): {lead}"
         )
     return sentence

@@ -209,9 +209,17 @@ def touchpoint_node(
 
 
 def edge_style(
-    edge: EdgeFlow, *, ping_pong: str | None, same_agency: bool, theme: Theme
+    edge: EdgeFlow,
+    *,
+    ping_pong: str | None,
+    same_agency: bool,
+    theme: Theme,
+    share_label: str | None = None,
 ) -> tuple[dict[str, str], list[str], list[str]]:
     """An arrow's DOT attributes, SVG classes and label lines.
+
+    ``share_label``: the percentage shown on an alternative (:func:`..shares.share_labels`;
+    the share itself as a percentage when not given).
 
     ``ping_pong``: the agency the person is later handed back to (from
     :attr:`Report.handoffs`), or None.
@@ -226,7 +234,7 @@ def edge_style(
         attrs["arrowhead"] = "normalnormal"
     elif edge.kind == "alternative":
         classes.append("alternative")
-        lines.append(fmt.percent(edge.share))
+        lines.append(share_label or fmt.percent(edge.share))
     if back:
         classes.append("loop")
         lines.insert(0, "returns")
