@@ -23,6 +23,7 @@ from .compare_numbers import (
     structure_lines,
     value_text,
 )
+from .text import aligned_lines, markdown_rows
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",
@@ -119,18 +120,7 @@ def sections(c: Comparison) -> tuple[Section, ...]:
 
 
 def _text_table(t: Table) -> list[str]:
-    widths = [len(h) for h in t.header]
-    for row in t.rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            cell.rjust(w) if i in t.numeric else cell.ljust(w)
-            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return ("  " + "  ".join(parts)).rstrip()
-
-    return [f"  {t.caption}", line(t.header), *(line(r) for r in t.rows)]
+    return [f"  {t.caption}", *aligned_lines(t.header, t.rows, right=t.numeric)]
 
 
 def _as_text(parts: Sequence[Section]) -> str:
@@ -157,16 +147,10 @@ def render_compare_text(c: Comparison) -> str:
 
 
 def _md_table(t: Table) -> list[str]:
-    def cells(row: Sequence[str]) -> str:
-        return "| " + " | ".join(fmt.markdown_text(x) for x in row) + " |"
-
-    align = ["---:" if i in t.numeric else "---" for i in range(len(t.header))]
     return [
         f"**{fmt.markdown_text(t.caption)}**",
         "",
-        cells(t.header),
-        "| " + " | ".join(align) + " |",
-        *(cells(r) for r in t.rows),
+        *markdown_rows(t.header, t.rows, right=t.numeric),
     ]
 
 

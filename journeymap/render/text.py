@@ -22,7 +22,9 @@ from .evidence_text import (
 from .feedback_text import feedback_lines
 
 __all__ = [
+    "aligned_lines",
     "feedback_lines",
+    "markdown_rows",
     "observed_lines",
     "render_json",
     "render_markdown",
@@ -47,33 +49,48 @@ def _md_escape(text: str) -> str:
     return fmt.markdown_text(text)
 
 
-def _text_table(t: _Table) -> list[str]:
-    widths = [len(h) for h in t.header]
-    for row in t.rows:
+def aligned_lines(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, right: frozenset[int]
+) -> list[str]:
+    """A plain-text table: the header and the rows in columns, numbers (``right``) aligned
+    right, two spaces of indent. Shared by every text renderer."""
+    widths = [len(h) for h in header]
+    for row in rows:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
 
     def line(cells: Sequence[str]) -> str:
         parts = [
-            c.rjust(w) if i in t.right else c.ljust(w)
+            c.rjust(w) if i in right else c.ljust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ]
         return ("  " + "  ".join(parts)).rstrip()
 
-    out = [t.title, *([f"  {t.note}"] if t.note else []), line(t.header)]
-    out += [line(r) for r in t.rows]
-    return out
+    return [line(header), *(line(r) for r in rows)]
+
+
+def markdown_rows(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, right: frozenset[int]
+) -> list[str]:
+    """A Markdown table (every cell escaped, numbers aligned right). Shared by every Markdown
+    renderer."""
+    align = ["---:" if i in right else "---" for i in range(len(header))]
+    return [
+        "| " + " | ".join(_md_escape(h) for h in header) + " |",
+        "|" + "|".join(align) + "|",
+        *("| " + " | ".join(_md_escape(c) for c in r) + " |" for r in rows),
+    ]
+
+
+def _text_table(t: _Table) -> list[str]:
+    note = [f"  {t.note}"] if t.note else []
+    return [t.title, *note, *aligned_lines(t.header, t.rows, right=t.right)]
 
 
 def _md_table(t: _Table) -> list[str]:
     out = [f"### {t.title}", ""]
     if t.note:
         out += [t.note, ""]
-    out.append("| " + " | ".join(_md_escape(h) for h in t.header) + " |")
-    out.append(
-        "|" + "|".join("---:" if i in t.right else "---" for i in range(len(t.header))) + "|"
-    )
-    out += ["| " + " | ".join(_md_escape(c) for c in r) + " |" for r in t.rows]
-    return out
+    return out + markdown_rows(t.header, t.rows, right=t.right)
 
 
 def _headline(report: Report) -> list[tuple[str, str]]:
