@@ -23,7 +23,7 @@ from .compare_numbers import (
     structure_lines,
     value_text,
 )
-from .text import aligned_lines, markdown_rows
+from .tables import aligned_lines, markdown_rows
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from .. import fmt
 from ..feedback_types import FeedbackMeasure, FeedbackRow, FeedbackSummary
 from ..report import Report
+from .tables import aligned_lines, markdown_rows
 
 __all__ = ["feedback_lines", "measure_text"]
 
@@ -50,22 +51,8 @@ def _table(
     header: Sequence[str], body: Sequence[Sequence[str]], markdown: bool, indent: str = "  "
 ) -> list[str]:
     if markdown:
-
-        def cell(c: str) -> str:
-            return fmt.markdown_text(c)
-
-        return [
-            "",
-            "| " + " | ".join(cell(h) for h in header) + " |",
-            "|" + "|".join("---" for _ in header) + "|",
-            *("| " + " | ".join(cell(c) for c in row) + " |" for row in body),
-            "",
-        ]
-    widths = [max(len(h), *(len(r[i]) for r in body)) for i, h in enumerate(header)]
-    return [
-        (indent + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))).rstrip()
-        for row in (header, *body)
-    ]
+        return ["", *markdown_rows(header, body), ""]
+    return aligned_lines(header, body, indent=indent)
 
 
 def _say(lines: Sequence[str], markdown: bool) -> list[str]:

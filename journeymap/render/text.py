@@ -6,7 +6,6 @@ request or wiki say the same things. Pure functions: they return strings.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import fmt
@@ -20,6 +19,7 @@ from .evidence_text import (
     trend_lines,
 )
 from .feedback_text import feedback_lines
+from .tables import aligned_lines, markdown_rows
 
 __all__ = [
     "aligned_lines",
@@ -47,38 +47,6 @@ class _Table:
 
 def _md_escape(text: str) -> str:
     return fmt.markdown_text(text)
-
-
-def aligned_lines(
-    header: Sequence[str], rows: Sequence[Sequence[str]], *, right: frozenset[int]
-) -> list[str]:
-    """A plain-text table: the header and the rows in columns, numbers (``right``) aligned
-    right, two spaces of indent. Shared by every text renderer."""
-    widths = [len(h) for h in header]
-    for row in rows:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return ("  " + "  ".join(parts)).rstrip()
-
-    return [line(header), *(line(r) for r in rows)]
-
-
-def markdown_rows(
-    header: Sequence[str], rows: Sequence[Sequence[str]], *, right: frozenset[int]
-) -> list[str]:
-    """A Markdown table (every cell escaped, numbers aligned right). Shared by every Markdown
-    renderer."""
-    align = ["---:" if i in right else "---" for i in range(len(header))]
-    return [
-        "| " + " | ".join(_md_escape(h) for h in header) + " |",
-        "|" + "|".join(align) + "|",
-        *("| " + " | ".join(_md_escape(c) for c in r) + " |" for r in rows),
-    ]
 
 
 def _text_table(t: _Table) -> list[str]:
