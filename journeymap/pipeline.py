@@ -28,7 +28,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .exceptions import EventLogError, FeedbackError, JourneymapTypeError, UsageError
+from .exceptions import (
+    EventLogError,
+    FeedbackError,
+    JourneymapError,
+    JourneymapTypeError,
+    UsageError,
+)
 from .models import Journey
 from .observed import ColumnMap
 
@@ -184,31 +190,50 @@ def _expand(path: str) -> list[str]:
     return sorted(glob.glob(path)) if glob.has_magic(path) else []
 
 
-def _missing(written: str) -> UsageError:
-    msg = f"event log {written!r}: no such file (or no file matches the pattern)"
-    return UsageError(msg, parameter="paths")
+def _missing(written: str, what: str = "event log", parameter: str = "paths") -> UsageError:
+    msg = f"{what} {written!r}: no such file (or no file matches the pattern)"
+    return UsageError(msg, parameter=parameter)
 
 
-def _block_paths(journey: Journey, journey_path: str | os.PathLike[str] | None) -> list[str]:
-    spec = journey.events
-    if spec is None or not spec.path:
-        return []
+def _given_files(written: Sequence[str], *, what: str, parameter: str) -> list[str]:
+    """Files named by the caller, taken as given (a URL, a file, or a glob that matches)."""
+    paths: list[str] = []
+    for path in written:
+        found = _expand(path)
+        if not found:
+            raise _missing(path, what, parameter)
+        paths += found
+    return paths
+
+
+def _block_files(
+    written: Sequence[str],
+    journey_path: str | os.PathLike[str] | None,
+    *,
+    key: str,
+    what: str,
+    parameter: str,
+    error: type[JourneymapError],
+) -> list[str]:
+    """Files named in a journey's block (``events.path``, ``feedback.path``), resolved against
+    the journey's folder and kept inside it (after following links): a journey file someone
+    else wrote must not make journeymap read, and quote from, any file the user can read."""
     base = Path(journey_path).parent if journey_path is not None else Path.cwd()
     folder = Path(os.path.realpath(base))
     out: list[str] = []
-    for written in spec.path:
-        joined = str(base / written)
+    for path_written in written:
+        joined = str(base / path_written)
         found = _expand(joined)
         for path in found or [joined]:
             if not _inside(path, folder):
                 msg = (
-                    f"events.path {written!r} points outside the journey's folder "
-                    f"({folder}); a log elsewhere is read only when given explicitly, "
-                    "not from the journey file"
+                    f"{key} {path_written!r} points outside the journey's folder ({folder}); "
+                    "a file elsewhere is read only when given explicitly, not from the "
+                    "journey file"
                 )
-                raise EventLogError(msg)
+                raise error(msg)
             if not found:
-                raise _missing(written)
+                raise _missing(path_written, what, parameter)
             out.append(path)
     return out
 
@@ -230,14 +255,16 @@ def resolve_events(
     _require(options, (EventOptions, type(None)), "events", "EventOptions or None")
     opts = options or EventOptions()
     spec = journey.events if opts.use_journey_block else None
-    paths: list[str] = []
-    for written in opts.paths:
-        found = _expand(written)
-        if not found:
-            raise _missing(written)
-        paths += found
-    if not paths and spec is not None:
-        paths = _block_paths(journey, journey_path)
+    paths = _given_files(opts.paths, what="event log", parameter="paths")
+    if not paths and spec is not None and spec.path:
+        paths = _block_files(
+            spec.path,
+            journey_path,
+            key="events.path",
+            what="event log",
+            parameter="paths",
+            error=EventLogError,
+        )
     if not paths:
         return None
     base = spec.columns if spec else None
@@ -345,32 +372,6 @@ class FeedbackRequest:
     min_cell: int
 
 
-def _feedback_paths(journey: Journey, journey_path: str | os.PathLike[str] | None) -> list[str]:
-    """The block's paths, resolved against the journey's folder and kept inside it."""
-    spec = journey.feedback
-    if spec is None or not spec.path:
-        return []
-    base = Path(journey_path).parent if journey_path is not None else Path.cwd()
-    folder = Path(os.path.realpath(base))
-    out: list[str] = []
-    for written in spec.path:
-        joined = str(base / written)
-        found = _expand(joined)
-        for path in found or [joined]:
-            if not _inside(path, folder):
-                msg = (
-                    f"feedback.path {written!r} points outside the journey's folder "
-                    f"({folder}); a file elsewhere is read only when given explicitly, "
-                    "not from the journey file"
-                )
-                raise FeedbackError(msg)
-            if not found:
-                msg = f"feedback file {written!r}: no such file (or no file matches the pattern)"
-                raise UsageError(msg, parameter="feedback")
-            out.append(path)
-    return out
-
-
 def resolve_feedback(
     journey: Journey,
     *,
@@ -382,15 +383,16 @@ def resolve_feedback(
     _require(options, (FeedbackOptions, type(None)), "feedback", "FeedbackOptions or None")
     opts = options or FeedbackOptions()
     spec = journey.feedback if opts.use_journey_block else None
-    paths: list[str] = []
-    for written in opts.paths:
-        found = _expand(written)
-        if not found:
-            msg = f"feedback file {written!r}: no such file (or no file matches the pattern)"
-            raise UsageError(msg, parameter="feedback")
-        paths += found
-    if not paths and spec is not None:
-        paths = _feedback_paths(journey, journey_path)
+    paths = _given_files(opts.paths, what="feedback file", parameter="feedback")
+    if not paths and spec is not None and spec.path:
+        paths = _block_files(
+            spec.path,
+            journey_path,
+            key="feedback.path",
+            what="feedback file",
+            parameter="feedback",
+            error=FeedbackError,
+        )
     if not paths:
         return None
     return FeedbackRequest(

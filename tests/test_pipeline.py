@@ -145,3 +145,30 @@ def test_urls_are_passed_to_the_engine_as_written(measured: Path) -> None:
     result = CliRunner().invoke(cli, ["analyze", str(measured), "--events", "s3a://b/x.parquet"])
     assert result.exit_code == 2
     assert "s3a://b/x.parquet: no such event log file" in result.output
+
+
+def test_feedback_block_may_not_leave_the_journey_folder(tmp_path: Path) -> None:
+    """The same rule as for event logs: a responses file named in the journey file must be
+    inside the journey's folder; elsewhere it must be given explicitly."""
+    from journeymap.exceptions import FeedbackError
+    from journeymap.pipeline import FeedbackOptions, resolve_feedback
+
+    secret = tmp_path / "secret.csv"
+    secret.write_text("touchpoint,trust\nghp_SECRETTOKEN123,5\n")
+    folder = tmp_path / "journeys"
+    folder.mkdir()
+    path = folder / "j.yaml"
+    path.write_text(tiny_journey_text() + "feedback:\n  path: ../secret.csv\n")
+    journey = load_journey(path)
+    with pytest.raises(FeedbackError) as info:
+        resolve_feedback(journey, journey_path=path)
+    assert str(info.value).startswith("feedback.path '../secret.csv' points outside the journey's")
+    assert "ghp_" not in str(info.value)
+    given = resolve_feedback(
+        journey, journey_path=path, options=FeedbackOptions(paths=(str(secret),))
+    )
+    assert given is not None
+    assert given.paths == (str(secret),)
+    result = CliRunner().invoke(cli, ["analyze", str(path)])
+    assert result.exit_code == 1
+    assert "ghp_" not in result.output
