@@ -174,6 +174,9 @@ class TouchpointFlow:
     join: bool = False
     is_start: bool = False
     outcome: str | None = None
+    #: People per period whose journey ends here (an end: those who arrive and do not give
+    #: up here); 0 elsewhere. The ends' ``finishes`` add up to completions plus failures.
+    finishes: float = 0.0
     #: items asked for here again only by people sent back through a loop (asked once on
     #: every path without the loop)
     asks_when_sent_back: tuple[str, ...] = ()

@@ -107,3 +107,32 @@ def test_render_and_report_draw_the_same_map(outputs: dict[str, str]) -> None:
     a = _node_texts(outputs["svg"])
     b = {strip.sub("", k): v for k, v in _node_texts(str(inline)).items()}
     assert a == b
+
+
+def test_people_who_finish_at_an_end_are_one_number() -> None:
+    """An end where 20 % still give up: 900 arrive, 720 finish. The story and the map both
+    say 720, and the ends add up to the completions and failures."""
+    from journeymap import analyze, parse_journey
+    from journeymap.render.html import build_context
+    from journeymap.render.map import to_dot
+
+    report = analyze(
+        parse_journey(
+            """journeymap: 1
+id: ending
+title: Ending
+agencies: [{id: A, name: Agency A}]
+touchpoints:
+  - {id: s, name: Start, agency: A, drop_off: 0.1, next: e}
+  - {id: e, name: Done, agency: A, drop_off: 0.2}
+"""
+        )
+    )
+    end = report.touchpoint("e")
+    assert (end.arrivals, end.finishes) == pytest.approx((900.0, 720.0))
+    assert sum(t.finishes for t in report.touchpoints) == pytest.approx(
+        report.metrics.completions + report.metrics.failures
+    )
+    story = " ".join(p for s in build_context(report).stages for p in s.paragraphs)
+    assert "ends here in success for 720 of every 1,000 who start" in story
+    assert "ends in success: 720 reach it" in to_dot(report).source

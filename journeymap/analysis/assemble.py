@@ -89,6 +89,7 @@ def touchpoint_flows(
                 join=a["join"],
                 is_start=node == G.graph["start"],
                 outcome=a["outcome"],
+                finishes=pop * flow.ends.get(node, 0.0),
                 asks_when_sent_back=tuple(sorted(set(sent_back.get(node, [])))),
                 on_main_path=node in on_main,
                 milestone=bool(a.get("milestone")),

@@ -206,7 +206,7 @@ def _ending(report: Report, flow: TouchpointFlow) -> list[str]:
     """An end told as an outcome, with how many reach it."""
     if flow.outcome is None:
         return []
-    reach = _per(report, max(0.0, flow.arrivals - flow.people_lost))
+    reach = _per(report, flow.finishes)
     if flow.outcome == "failure":
         return [f"The journey ends here without success for {reach}."]
     return [f"The journey ends here in success for {reach}."]

@@ -135,7 +135,7 @@ def _fields(
         if flow.is_start:
             bits.append(f"start: {fmt.people(report.metrics.population)} people")
         if flow.outcome is not None:
-            bits.append(f"ends in {flow.outcome}: {fmt.people(flow.arrivals)} reach it")
+            bits.append(f"ends in {flow.outcome}: {fmt.people(flow.finishes)} reach it")
             classes += ["end", f"end-{flow.outcome}"]
         fields.append(label_text(" · ".join(bits), kind="record", width=None))
     return fields, classes
