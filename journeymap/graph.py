@@ -40,7 +40,7 @@ from typing import Any
 
 import networkx as nx
 
-from .models import Journey
+from .models import Journey, Touchpoint
 
 __all__ = ["Block", "build_graph", "find_blocks", "handoff_boundary"]
 
@@ -95,17 +95,6 @@ def build_graph(journey: Journey) -> nx.DiGraph:
         }
         for a in journey.agencies
     }
-    stage_index = {s.id: i for i, s in enumerate(journey.stages)}
-    used = {item for t in journey.touchpoints for item in (*t.asks, *t.gives)}
-    data = {}
-    for item_id in sorted(used):
-        item = journey.data_item(item_id)
-        data[item_id] = {
-            "name": item.name,
-            "sensitive": item.sensitive,
-            "government_issued": item.government_issued,
-            "aliases": tuple(item.aliases),
-        }
     G = nx.DiGraph(
         journey=journey.id,
         title=journey.title,
@@ -114,7 +103,7 @@ def build_graph(journey: Journey) -> nx.DiGraph:
         agencies=agencies,
         stages=[s.id for s in journey.stages],
         stage_info={s.id: {"name": s.name, "description": s.description} for s in journey.stages},
-        data=data,
+        data=_data_items(journey),
         context={
             "summary": journey.summary,
             "persona_name": journey.persona.name if journey.persona else None,
@@ -125,57 +114,84 @@ def build_graph(journey: Journey) -> nx.DiGraph:
             "life_experience": journey.life_experience,
         },
     )
+    stage_index = {s.id: i for i, s in enumerate(journey.stages)}
     for order, t in enumerate(journey.touchpoints):
-        d = t.duration
-        G.add_node(
-            t.id,
-            name=t.name,
-            agency=t.agency,
-            stage=t.stage,
-            stage_index=stage_index.get(t.stage) if t.stage else None,
-            order=order,
-            channel=t.channel.value if t.channel else None,
-            lane=t.lane.value if t.lane else None,
-            asks=tuple(t.asks),
-            gives=tuple(t.gives),
-            median_days=d.median.days if d else None,
-            p90_days=d.p90.days if d and d.p90 else None,
-            mean_days=d.mean.days if d and d.mean else None,
-            effort_hours=t.effort.hours if t.effort else None,
-            drop_off=t.drop_off,
-            outcome=t.end_outcome.value if t.end_outcome else None,
-            split=t.split == "all",
-            join=t.join == "all",
-            milestone=t.kind == "milestone",
-            evidence=t.evidence.value if t.evidence else None,
-            source=t.source,
-            satisfaction=t.satisfaction,
-            emotion=t.emotion,
-            description=t.description,
-            pain_points=tuple(t.pain_points),
-            opportunities=tuple(t.opportunities),
-            forms=tuple((f.id, f.omb, f.name) for f in t.forms),
-        )
+        G.add_node(t.id, **_node_attributes(t, order, stage_index))
     for t in journey.touchpoints:
-        if t.split == "all":
-            kind = "parallel"
-        elif len(t.next) > 1:
-            kind = "alternative"
-        else:
-            kind = "sequence"
-        for n in t.next:
-            target = journey.touchpoint(n.to)
-            boundary = handoff_boundary(agencies[t.agency], agencies[target.agency])
-            G.add_edge(
-                t.id,
-                n.to,
-                kind=kind,
-                share=1.0 if kind != "alternative" or n.share is None else n.share,
-                wait_days=n.wait.days if n.wait else None,
-                handoff=boundary is not None,
-                boundary=boundary,
-            )
+        _add_edges(G, journey, t, agencies)
     return G
+
+
+def _data_items(journey: Journey) -> dict[str, dict[str, Any]]:
+    """The graph's ``data``: every item the journey asks for or gives."""
+    used = {item for t in journey.touchpoints for item in (*t.asks, *t.gives)}
+    data = {}
+    for item_id in sorted(used):
+        item = journey.data_item(item_id)
+        data[item_id] = {
+            "name": item.name,
+            "sensitive": item.sensitive,
+            "government_issued": item.government_issued,
+            "aliases": tuple(item.aliases),
+        }
+    return data
+
+
+def _node_attributes(t: Touchpoint, order: int, stage_index: dict[str, int]) -> dict[str, Any]:
+    """One node's attributes (the module docstring lists them)."""
+    d = t.duration
+    return {
+        "name": t.name,
+        "agency": t.agency,
+        "stage": t.stage,
+        "stage_index": stage_index.get(t.stage) if t.stage else None,
+        "order": order,
+        "channel": t.channel.value if t.channel else None,
+        "lane": t.lane.value if t.lane else None,
+        "asks": tuple(t.asks),
+        "gives": tuple(t.gives),
+        "median_days": d.median.days if d else None,
+        "p90_days": d.p90.days if d and d.p90 else None,
+        "mean_days": d.mean.days if d and d.mean else None,
+        "effort_hours": t.effort.hours if t.effort else None,
+        "drop_off": t.drop_off,
+        "outcome": t.end_outcome.value if t.end_outcome else None,
+        "split": t.split == "all",
+        "join": t.join == "all",
+        "milestone": t.kind == "milestone",
+        "evidence": t.evidence.value if t.evidence else None,
+        "source": t.source,
+        "satisfaction": t.satisfaction,
+        "emotion": t.emotion,
+        "description": t.description,
+        "pain_points": tuple(t.pain_points),
+        "opportunities": tuple(t.opportunities),
+        "forms": tuple((f.id, f.omb, f.name) for f in t.forms),
+    }
+
+
+def _add_edges(
+    G: nx.DiGraph, journey: Journey, t: Touchpoint, agencies: dict[str, dict[str, Any]]
+) -> None:
+    """The arrows out of ``t``, with their kind, share, wait and handoff boundary."""
+    if t.split == "all":
+        kind = "parallel"
+    elif len(t.next) > 1:
+        kind = "alternative"
+    else:
+        kind = "sequence"
+    for n in t.next:
+        target = journey.touchpoint(n.to)
+        boundary = handoff_boundary(agencies[t.agency], agencies[target.agency])
+        G.add_edge(
+            t.id,
+            n.to,
+            kind=kind,
+            share=1.0 if kind != "alternative" or n.share is None else n.share,
+            wait_days=n.wait.days if n.wait else None,
+            handoff=boundary is not None,
+            boundary=boundary,
+        )
 
 
 @dataclass(frozen=True)
