@@ -340,6 +340,7 @@ ALLOWED = (
     "journeymap.render.text",
     "journeymap.render.labels",
     "journeymap.render.shares",
+    "journeymap.render._checks",
     "journeymap.render.theme",
     "journeymap.render.map",
     "journeymap.render.compare_numbers",

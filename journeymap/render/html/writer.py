@@ -9,16 +9,16 @@ missing include, an undefined name, a syntax error) raises
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import traceback
 from pathlib import Path
 from typing import Any
 
 from ...comparison import Comparison
-from ...exceptions import GraphvizNotFoundError, JourneymapTypeError, TemplateError, UsageError
+from ...exceptions import GraphvizNotFoundError, JourneymapTypeError, TemplateError
 from ...output import write_output
 from ...report import Report
+from .._checks import require_path, require_report
 from ..map import MapOptions
 from .context import build_context
 
@@ -172,16 +172,6 @@ def draw_map(report: Report, options: MapOptions | None) -> tuple[str | None, st
     return inline_svg(raw.decode("utf-8")), None
 
 
-def _require_path(value: object, parameter: str) -> None:
-    if not isinstance(value, str | os.PathLike) or not isinstance(os.fspath(value), str):
-        msg = f"{parameter} must be a path (str or os.PathLike), not {type(value).__name__}"
-        raise JourneymapTypeError(msg)
-    text = os.fspath(value)
-    if not text or "\x00" in text:
-        msg = f"{parameter}: {text!r} is not a file name"
-        raise UsageError(msg, parameter=parameter)
-
-
 def render_narrative(
     report: Report,
     *,
@@ -203,16 +193,13 @@ def render_narrative(
     MapRenderError
         Graphviz was found but failed to draw the map.
     """
-    shown: object = report
-    if not isinstance(shown, Report):
-        msg = f"report must be a Report (from analyze), not {type(shown).__name__}"
-        raise JourneymapTypeError(msg)
+    require_report(report)
     given: object = map_options
     if given is not None and not isinstance(given, MapOptions):
         msg = f"map_options must be MapOptions or None, not {type(given).__name__}"
         raise JourneymapTypeError(msg)
     if template_dir is not None:
-        _require_path(template_dir, "template_dir")
+        require_path(template_dir, "template_dir")
     template = load_page(make_environment(template_dir))
     map_svg, why = draw_map(report, map_options)
     html = render_page(
@@ -236,7 +223,7 @@ def write_narrative(
     when ``output`` cannot be written (it is then left as it was); links and devices are
     written through, as :mod:`journeymap.output` says.
     """
-    _require_path(output, "output")
+    require_path(output, "output")
     html, why = render_narrative(
         report, map_options=map_options, template_dir=template_dir, comparison=comparison
     )
