@@ -12,11 +12,12 @@ contract is documented in ``docs/scenarios.md``.
 from __future__ import annotations
 
 import dataclasses
-import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import field
 from typing import Any, Literal
 
-from .report import Report
+from .frozen import record
+from .report import Arrow, Report, Request, contract_dict
 
 __all__ = [
     "MEASURES",
@@ -50,27 +51,7 @@ MEASURES: tuple[tuple[str, str, str], ...] = (
 SAME = 1e-9
 
 
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if isinstance(value, Report):
-            return None
-        return {
-            f.name: _plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if not f.metadata.get("skip_json")
-        }
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        return round(value, 9) if value != int(value) else float(value)
-    return value
-
-
-@dataclass(frozen=True, slots=True)
+@record
 class Measures:
     """The measures of one journey (or the differences between two; then ``None`` where a
     side has no value). Per 1,000 starters, per starter, or per period for the population."""
@@ -117,7 +98,7 @@ class Measures:
 _FIELDS = dataclasses.fields(Measures)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Attribution:
     """The part of a scenario's difference owed to ``changes`` (indexes into the scenario's
     changes; several when they only work together). ``difference`` is None when those
@@ -129,7 +110,7 @@ class Attribution:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TouchpointDiff:
     """A touchpoint present on both sides whose ``keys`` differ."""
 
@@ -137,28 +118,27 @@ class TouchpointDiff:
     keys: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StructuralDiff:
     """How the alternative's journey differs from the baseline's (touchpoints matched by id).
 
-    ``requests_*``: (touchpoint, item) pairs; ``handoffs_*``: (from, to) touchpoint pairs
-    whose agencies differ.
+    ``handoffs_*``: arrows between touchpoints whose agencies differ.
     """
 
     touchpoints_added: tuple[str, ...] = ()
     touchpoints_removed: tuple[str, ...] = ()
     touchpoints_changed: tuple[TouchpointDiff, ...] = ()
-    requests_added: tuple[tuple[str, str], ...] = ()
-    requests_removed: tuple[tuple[str, str], ...] = ()
-    handoffs_added: tuple[tuple[str, str], ...] = ()
-    handoffs_removed: tuple[tuple[str, str], ...] = ()
+    requests_added: tuple[Request, ...] = ()
+    requests_removed: tuple[Request, ...] = ()
+    handoffs_added: tuple[Arrow, ...] = ()
+    handoffs_removed: tuple[Arrow, ...] = ()
 
     def is_empty(self) -> bool:
         """True when nothing differs."""
         return not any(getattr(self, f.name) for f in dataclasses.fields(self))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Alternative:
     """One future state compared with the baseline.
 
@@ -181,7 +161,7 @@ class Alternative:
     report: Report | None = field(default=None, compare=False, metadata={"skip_json": True})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Comparison:
     """A baseline and its alternatives, measured by the same model (the analysis)."""
 
@@ -199,7 +179,7 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the ``compare --format json`` contract, without the Reports)."""
-        data: dict[str, Any] = _plain(self)
+        data = contract_dict("comparison", self)
         data["measures"] = [
             {"name": n, "label": label, "unit": unit} for n, label, unit in MEASURES
         ]
@@ -213,7 +193,7 @@ class Comparison:
         raise KeyError(alternative_id)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Candidate:
     """A proposed change, evaluated like a scenario. ``yaml``: the scenario block to paste."""
 
@@ -230,7 +210,7 @@ class Candidate:
     yaml: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Suggestions:
     """Candidate changes ranked by people-hours saved per period, then completions gained,
     then days saved for finishers. ``assumptions``: the adjustable assumptions used."""
@@ -240,10 +220,9 @@ class Suggestions:
     population: int
     population_is_default: bool
     rank_by: str
-    assumptions: dict[str, str]
+    assumptions: Mapping[str, str]
     candidates: tuple[Candidate, ...]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the ``compare --suggest --format json`` contract)."""
-        data: dict[str, Any] = _plain(self)
-        return data
+        return contract_dict("suggestions", self)

@@ -12,20 +12,25 @@ which). Durations are in days, effort in hours.
 
 from __future__ import annotations
 
-import dataclasses
-import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import field
 from typing import Any, Literal
 
 from .feedback_types import BurdenSummary, FeedbackSummary
+from .frozen import FrozenMap, record, to_plain
 
 __all__ = [
+    "CONTRACT_VERSION",
     "DEFAULT_POPULATION",
     "AgencyInfo",
+    "Arrow",
     "Bottleneck",
     "BurdenSummary",
     "ConformanceSummary",
+    "Count",
+    "Deviation",
     "DropOff",
+    "DropOffCell",
     "DuplicateRequest",
     "EdgeFlow",
     "EvidenceSummary",
@@ -38,23 +43,41 @@ __all__ = [
     "ItemInfo",
     "JourneyContext",
     "Metrics",
+    "Move",
     "ObservedSummary",
     "PeriodRow",
+    "PeriodTime",
     "Portfolio",
     "PortfolioItem",
     "PortfolioPair",
     "Reissue",
     "Report",
+    "Request",
     "ScenarioMarks",
     "SegmentRow",
     "SegmentsSummary",
     "StageInfo",
+    "Suggestion",
     "TouchpointFlow",
     "TrendSummary",
+    "Variant",
+    "Wait",
+    "contract_dict",
 ]
+
+#: The version of the JSON contract (``contract_version`` in every JSON journeymap writes):
+#: the major number changes when a field is renamed or removed, the minor when one is added.
+CONTRACT_VERSION = "3.0"
 
 #: People per period assumed when a journey gives no ``population``.
 DEFAULT_POPULATION = 1000
+
+
+def contract_dict(kind: str, value: Any) -> dict[str, Any]:
+    """``value`` (a record) as JSON-ready data under its contract: ``kind`` ("report",
+    "portfolio", "comparison", "suggestions", "validation") and :data:`CONTRACT_VERSION`."""
+    return {"contract": kind, "contract_version": CONTRACT_VERSION, **to_plain(value)}
+
 
 Severity = Literal["high", "medium", "low", "info"]
 Boundary = Literal["agency", "department", "level"]
@@ -62,24 +85,7 @@ Scope = Literal["cross_agency", "same_agency"]
 EdgeKind = Literal["sequence", "alternative", "parallel"]
 
 
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.metadata.get("json", f.name): _plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-        }
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        return round(value, 9) if value != int(value) else float(value)
-    return value
-
-
-@dataclass(frozen=True, slots=True)
+@record
 class Metrics:
     """Headline numbers for the whole journey."""
 
@@ -96,7 +102,7 @@ class Metrics:
     simulation_runs: int | None
     simulation_seed: int | None
     expected_effort_hours: float | None
-    effort_hours_by_agency: dict[str, float]
+    effort_hours_by_agency: Mapping[str, float]
     population: int
     population_is_default: bool
     population_effort_hours: float | None
@@ -120,7 +126,7 @@ class Metrics:
     simulation_note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FormInfo:
     """A form a touchpoint uses (``omb``: its OMB control number, when known)."""
 
@@ -129,7 +135,7 @@ class FormInfo:
     name: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TouchpointFlow:
     """One touchpoint: its words as written and the numbers the analysis used.
 
@@ -185,7 +191,7 @@ class TouchpointFlow:
     milestone: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EdgeFlow:
     """One arrow of the journey (a ``next``), with the numbers the analysis used.
 
@@ -197,8 +203,8 @@ class EdgeFlow:
     ``boundary``.
     """
 
-    source: str = field(metadata={"json": "from"})
-    target: str = field(metadata={"json": "to"})
+    source: str
+    target: str
     kind: EdgeKind
     loop_back: bool
     share: float
@@ -213,7 +219,7 @@ class EdgeFlow:
     on_main_path: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AgencyInfo:
     """An agency as written in the journey, with the touchpoints it owns (in telling order)."""
 
@@ -224,7 +230,7 @@ class AgencyInfo:
     touchpoints: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StageInfo:
     """A stage of the journey, in written order."""
 
@@ -233,7 +239,7 @@ class StageInfo:
     description: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ItemInfo:
     """A data item the journey asks for or gives. ``short_name`` is its shortest real
     abbreviation ("SSN", "DD-214"), else its name."""
@@ -245,7 +251,7 @@ class ItemInfo:
     government_issued: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class JourneyContext:
     """The journey's own words, for renderers: who, when, what, and where it comes from."""
 
@@ -258,7 +264,7 @@ class JourneyContext:
     start: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Bottleneck:
     """A touchpoint ranked by its contribution to elapsed time (expected visits x median days)."""
 
@@ -283,12 +289,12 @@ class Bottleneck:
     case: str = "step"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Handoff:
     """An edge between touchpoints of two different agencies."""
 
-    from_touchpoint: str = field(metadata={"json": "from"})
-    to_touchpoint: str = field(metadata={"json": "to"})
+    from_touchpoint: str
+    to_touchpoint: str
     from_agency: str
     to_agency: str
     boundary: Boundary
@@ -307,20 +313,20 @@ class Handoff:
     via: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Exchange:
     """An arrow between two agencies into or out of a backstage, support or automated step:
     work the agencies do between them, not the person being sent elsewhere."""
 
-    from_touchpoint: str = field(metadata={"json": "from"})
-    to_touchpoint: str = field(metadata={"json": "to"})
+    from_touchpoint: str
+    to_touchpoint: str
     from_agency: str
     to_agency: str
     people: float
     share_of_starters: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DuplicateRequest:
     """A data item one person can be asked for more than once."""
 
@@ -346,7 +352,7 @@ class DuplicateRequest:
     sent_back_at: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Reissue:
     """A document the government issued earlier in the journey and later asks the person for."""
 
@@ -362,7 +368,7 @@ class Reissue:
     government: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DropOff:
     """Abandonment at one touchpoint."""
 
@@ -377,7 +383,7 @@ class DropOff:
     in_parallel_block: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     """One plain-language finding with the numbers behind it and a recommendation."""
 
@@ -403,14 +409,14 @@ class Finding:
     agencies: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
     evidence: str = "mixed"
-    numbers: dict[str, float] = field(default_factory=dict)
+    numbers: Mapping[str, float] = field(default_factory=FrozenMap)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EvidenceSummary:
     """Where the numbers come from, and which are missing."""
 
-    by_kind: dict[str, int]
+    by_kind: Mapping[str, int]
     illustrative: tuple[str, ...]
     unlabelled: tuple[str, ...]
     missing_duration: tuple[str, ...]
@@ -420,7 +426,7 @@ class EvidenceSummary:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FarOff:
     """An authored number that the event log contradicts."""
 
@@ -430,7 +436,103 @@ class FarOff:
     observed: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
+class Count:
+    """How many cases (or responses) one value of the log had: an activity no touchpoint
+    maps to, a touchpoint visited again, a value no touchpoint matches."""
+
+    value: str
+    cases: int
+
+
+@record
+class Move:
+    """Cases that moved from ``source`` to ``target`` (touchpoints, or agencies for the
+    observed handoffs)."""
+
+    source: str
+    target: str
+    cases: int
+
+
+@record
+class Wait:
+    """The observed median wait on an arrow, over ``cases`` cases (None: too few)."""
+
+    source: str
+    target: str
+    median_days: float | None
+    cases: int
+
+
+@record
+class Variant:
+    """One path through the journey as the log shows it, and how many cases took it."""
+
+    path: tuple[str, ...]
+    cases: int
+
+
+@record
+class Suggestion:
+    """An activity of the log that looks like a touchpoint (a mapping to consider)."""
+
+    activity: str
+    touchpoint: str
+
+
+@record
+class Deviation:
+    """Cases that depart from the journey as designed: kind "skipped", "out of order", "not
+    in the journey" or "repeated", at a touchpoint (``source``/``target`` None) or on a move
+    from ``source`` to ``target``."""
+
+    kind: str
+    touchpoint: str
+    source: str | None
+    target: str | None
+    cases: int
+
+
+@record
+class DropOffCell:
+    """Drop-off at one touchpoint in one segment: dropped of visits, the rate and its 95 %
+    Wilson interval (None where the cell is below ``min_cell``)."""
+
+    touchpoint: str
+    dropped: int
+    visits: int
+    rate: float | None
+    low: float | None
+    high: float | None
+
+
+@record
+class PeriodTime:
+    """The median days of one touchpoint in one period, over ``cases`` visits."""
+
+    touchpoint: str
+    median_days: float | None
+    cases: int
+
+
+@record
+class Arrow:
+    """An arrow of the journey, from ``source`` to ``target``."""
+
+    source: str
+    target: str
+
+
+@record
+class Request:
+    """A request of ``item`` at ``touchpoint``."""
+
+    touchpoint: str
+    item: str
+
+
+@record
 class ConformanceSummary:
     """Directly-follows conformance (``docs/events.md``): cases that fit the journey as
     designed, and deviations as ``(kind, touchpoint, source, target, cases)`` rows: a
@@ -440,14 +542,14 @@ class ConformanceSummary:
     cases: int
     fitting: int
     fitting_share: float | None
-    deviations: tuple[tuple[str, str, str | None, str | None, int], ...]
+    deviations: tuple[Deviation, ...]
     hidden: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SegmentRow:
     """One segment: completion with its 95 % Wilson interval, median days to finish with a
-    95 % interval, drop-off per touchpoint as (touchpoint, dropped, visits, rate, low, high)."""
+    95 % interval, drop-off per touchpoint."""
 
     value: str
     cases: int
@@ -459,10 +561,10 @@ class SegmentRow:
     median_days: float | None
     median_low: float | None
     median_high: float | None
-    drop_off: tuple[tuple[str, int, int, float | None, float | None, float | None], ...]
+    drop_off: tuple[DropOffCell, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SegmentsSummary:
     """Segments of one case attribute; the widest gaps between them; small ones hidden."""
 
@@ -473,10 +575,10 @@ class SegmentsSummary:
     hidden_cases: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PeriodRow:
-    """One period: arrivals, completion (cohort), median days per touchpoint as
-    (touchpoint, median, n) and per handoff as (source, target, median, n)."""
+    """One period: arrivals, completion (cohort), median days per touchpoint and per
+    handoff."""
 
     label: str
     arrivals: int
@@ -485,11 +587,11 @@ class PeriodRow:
     completion: float | None
     completion_low: float | None
     completion_high: float | None
-    touchpoints: tuple[tuple[str, float | None, int], ...]
-    handoffs: tuple[tuple[str, str, float | None, int], ...]
+    touchpoints: tuple[PeriodTime, ...]
+    handoffs: tuple[Wait, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TrendSummary:
     """The log per period (month, federal fiscal quarter or year); surges and slowdowns."""
 
@@ -498,7 +600,7 @@ class TrendSummary:
     findings: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ObservedSummary:
     """Designed vs observed: what an event log showed, and where the journey file differs."""
 
@@ -507,9 +609,9 @@ class ObservedSummary:
     last_event: str | None
     rows_read: int
     rows_used: int
-    rejected: dict[str, int]
-    rejected_examples: dict[str, tuple[str, ...]]
-    unmapped_activities: tuple[tuple[str, int], ...]
+    rejected: Mapping[str, int]
+    rejected_examples: Mapping[str, tuple[str, ...]]
+    unmapped_activities: tuple[Count, ...]
     cases: int
     completed: int
     abandoned: int
@@ -518,24 +620,24 @@ class ObservedSummary:
     min_cell: int
     replaced: tuple[str, ...]
     never_seen: tuple[str, ...]
-    unexpected_transitions: tuple[tuple[str, str, int], ...]
-    handoffs: tuple[tuple[str, str, int], ...]
-    rework: tuple[tuple[str, int], ...]
-    variants: tuple[tuple[tuple[str, ...], int], ...]
+    unexpected_transitions: tuple[Move, ...]
+    handoffs: tuple[Move, ...]
+    rework: tuple[Count, ...]
+    variants: tuple[Variant, ...]
     far_off: tuple[FarOff, ...]
     case_median_days: float | None
     case_p90_days: float | None
     notes: tuple[str, ...]
     cases_seen: int = 0
-    cases_rejected: dict[str, int] = field(default_factory=dict)
+    cases_rejected: Mapping[str, int] = field(default_factory=FrozenMap)
     completion: float | None = None
     cohort_cases: int = 0
     cohort_horizon_days: float | None = None
     designed_completion: float | None = None
     ends_used: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    suggestions: tuple[tuple[str, str], ...] = ()
-    waits: tuple[tuple[str, str, float, int], ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    waits: tuple[Wait, ...] = ()
     conformance: ConformanceSummary | None = None
     segments: SegmentsSummary | None = None
     trend: TrendSummary | None = None
@@ -543,19 +645,19 @@ class ObservedSummary:
     completed_p90_days: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ScenarioMarks:
     """What a scenario changed in the journey the Report was analysed with: touchpoints it
-    changed or added, and the requests it removed as ``(touchpoint, item)``."""
+    changed or added, and the requests it removed."""
 
     scenario: str
     label: str
     changed: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
-    removed_requests: tuple[tuple[str, str], ...] = ()
+    removed_requests: tuple[Request, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Report:
     """Everything the analysis found about one journey (see the module docstring)."""
 
@@ -567,7 +669,7 @@ class Report:
     bottlenecks: tuple[Bottleneck, ...]
     bottleneck_metric: str
     handoffs: tuple[Handoff, ...]
-    handoff_matrix: dict[str, dict[str, float]]
+    handoff_matrix: Mapping[str, Mapping[str, float]]
     duplicate_requests: tuple[DuplicateRequest, ...]
     reissued_requests: tuple[Reissue, ...]
     drop_off: tuple[DropOff, ...]
@@ -586,9 +688,8 @@ class Report:
     changes: ScenarioMarks | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (the ``--format json`` contract)."""
-        data: dict[str, Any] = _plain(self)
-        return data
+        """A JSON-ready dict (the ``--format json`` contract, with its version first)."""
+        return contract_dict("report", self)
 
     def touchpoint(self, touchpoint_id: str) -> TouchpointFlow:
         """The flow numbers of one touchpoint (``KeyError`` if unknown)."""
@@ -624,7 +725,7 @@ class Report:
         raise KeyError(item_id)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PortfolioItem:
     """A data item across several journeys: who asks for it and how often."""
 
@@ -637,7 +738,7 @@ class PortfolioItem:
     duplicated_in: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PortfolioPair:
     """An agency pair handing people off, across several journeys."""
 
@@ -648,7 +749,7 @@ class PortfolioPair:
     people: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Portfolio:
     """Several journeys analysed together (``journeymap analyze DIR``)."""
 
@@ -658,5 +759,4 @@ class Portfolio:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the portfolio tables plus one report per journey."""
-        data: dict[str, Any] = _plain(self)
-        return data
+        return contract_dict("portfolio", self)

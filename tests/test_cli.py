@@ -192,6 +192,7 @@ def test_analyze_json_contract(good: Path) -> None:
     result = CliRunner().invoke(cli, ["analyze", "--format", "json", str(good)])
     assert result.exit_code == 0
     doc = json.loads(result.output)
+    assert (doc["contract"], doc["contract_version"]) == ("report", "3.0")
     assert doc["journey"] == "tiny"
     m = doc["metrics"]
     assert m["completion_rate"] == 0.9
@@ -205,8 +206,8 @@ def test_analyze_json_contract(good: Path) -> None:
     assert doc["bottlenecks"][0]["agency"] == "SSA"
     assert doc["handoffs"] == [
         {
-            "from": "a",
-            "to": "b",
+            "from_touchpoint": "a",
+            "to_touchpoint": "b",
             "from_agency": "SSA",
             "to_agency": "DMV",
             "boundary": "level",

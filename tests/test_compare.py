@@ -66,7 +66,7 @@ def test_one_scenario_by_id_as_json(tmp_path: Path) -> None:
     alt = data["alternatives"][0]
     assert alt["difference"]["requests"] == pytest.approx(-0.9)
     assert alt["difference"]["time_tax_hours"] is None  # the tiny journey gives no effort
-    assert alt["structure"]["requests_removed"] == [["b", "ssn"]]
+    assert alt["structure"]["requests_removed"] == [{"touchpoint": "b", "item": "ssn"}]
     assert data["population"] == 1000 and data["population_is_default"] is True
 
 
@@ -84,7 +84,9 @@ def test_two_files(tmp_path: Path) -> None:
     result = run("compare", current, future, "--format", "json")
     assert result.exit_code == 0
     alt = json.loads(result.output)["alternatives"][0]
-    assert alt["kind"] == "file" and alt["structure"]["requests_removed"] == [["b", "ssn"]]
+    assert alt["kind"] == "file" and alt["structure"]["requests_removed"] == [
+        {"touchpoint": "b", "item": "ssn"}
+    ]
     assert alt["structure"]["touchpoints_changed"] == [{"touchpoint": "b", "keys": ["asks"]}]
 
 

@@ -31,7 +31,7 @@ from journeymap.render.map import graphviz as backends
 from journeymap.render.map.build import BIG_MAP, scale_for
 from journeymap.render.map.nodes import short_name
 from journeymap.render.theme import THEMES, get_theme
-from journeymap.report import Report
+from journeymap.report import Deviation, Report, Request
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -805,10 +805,11 @@ def test_conformance_overlay_draws_moves_skips_and_repeats_at_min_cell() -> None
         fitting=70,
         fitting_share=0.7,
         deviations=(
-            ("not in the journey", a, c, a, 12),
-            ("skipped", b, a, c, 9),
-            ("repeated", c, None, None, 7),
-            ("not in the journey", b, b, a, 4),
+            Deviation("not in the journey", a, c, a, 12),
+            Deviation("skipped", b, None, None, 9),
+            Deviation("skipped", b, a, c, 9),
+            Deviation("repeated", c, None, None, 7),
+            Deviation("not in the journey", b, b, a, 4),
         ),
     )
     observed = dataclasses.replace(report.observed, conformance=conformance, min_cell=5)
@@ -820,6 +821,8 @@ def test_conformance_overlay_draws_moves_skips_and_repeats_at_min_cell() -> None
     assert "not in the journey: 12 cases" in source
     assert f'id="deviation-{slug(b)}--{slug(a)}"' not in source  # 4 cases, under min_cell
     assert "skipped by 9 cases" in source and "repeated in 7 cases" in source
+    # the move row says where the 9 skipped it: the same cases, not 9 more
+    assert "skipped by 18 cases" not in source
     assert "Dashed red arrow: a move cases made that the journey lacks" in source
 
 
@@ -831,7 +834,9 @@ def test_scenario_marks_changed_touchpoints_and_removed_requests() -> None:
     assert report.changes is not None
     assert report.changes.added == ()
     assert report.changes.changed == ("T5", "T6", "T8", "T9")
-    assert report.changes.removed_requests == tuple((t, "dd214") for t in ("T5", "T6", "T8", "T9"))
+    assert report.changes.removed_requests == tuple(
+        Request(t, "dd214") for t in ("T5", "T6", "T8", "T9")
+    )
     source = to_dot(report).source
     assert source.count("no longer asks: DD-214") == 4
     assert source.count(" request-removed") == 4

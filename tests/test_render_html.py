@@ -338,6 +338,7 @@ ALLOWED = (
     "journeymap.exceptions",
     "journeymap.output",
     "journeymap.render.text",
+    "journeymap.render.evidence_text",
     "journeymap.render.labels",
     "journeymap.render.shares",
     "journeymap.render._checks",

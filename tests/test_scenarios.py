@@ -12,6 +12,7 @@ from strategies import flow_journeys
 
 from journeymap import Journey, JourneyFileError, parse_journey
 from journeymap.comparison import Measures
+from journeymap.report import Arrow, Request
 from journeymap.scenarios import Scenario, apply_scenario, compare
 from journeymap.scenarios.comparing import compare_journeys
 
@@ -360,8 +361,8 @@ def test_two_files_structural_difference() -> None:
     s = c.alternatives[0].structure
     assert s.touchpoints_changed[0].touchpoint == "b"
     assert s.touchpoints_changed[0].keys == ("agency", "asks", "effort")
-    assert s.requests_removed == (("b", "ssn"),)
-    assert s.handoffs_removed == (("a", "b"),) and s.handoffs_added == (("b", "c"),)
+    assert s.requests_removed == (Request("b", "ssn"),)
+    assert s.handoffs_removed == (Arrow("a", "b"),) and s.handoffs_added == (Arrow("b", "c"),)
     assert c.alternatives[0].difference.time_tax_hours == pytest.approx(-0.9)
 
 

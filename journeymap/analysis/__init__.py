@@ -33,13 +33,16 @@ from ..graph import build_graph
 from ..models import Journey
 from ..report import (
     Bottleneck,
+    Count,
     DropOff,
     EvidenceSummary,
     FarOff,
     Handoff,
     Metrics,
+    Move,
     ObservedSummary,
     Report,
+    Variant,
 )
 from .asks import (
     find_duplicate_requests,
@@ -416,7 +419,7 @@ def analyze(
     )
 
 
-def _observed_handoffs(journey: Journey, log: ObservedLog) -> tuple[tuple[str, str, int], ...]:
+def _observed_handoffs(journey: Journey, log: ObservedLog) -> tuple[Move, ...]:
     """Observed moves between person-facing touchpoints of different agencies, summed per
     agency pair (milestones, backstage, support and automated steps are not handoffs)."""
 
@@ -433,7 +436,9 @@ def _observed_handoffs(journey: Journey, log: ObservedLog) -> tuple[tuple[str, s
         a, b = journey.touchpoint(t.source).agency, journey.touchpoint(t.target).agency
         if a != b and not t.suppressed and not behind(t.source) and not behind(t.target):
             pairs[(a, b)] = pairs.get((a, b), 0) + t.count
-    return tuple((a, b, n) for (a, b), n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])))
+    return tuple(
+        Move(a, b, n) for (a, b), n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
 
 
 def _observed_summary(
@@ -474,7 +479,7 @@ def _observed_summary(
         rows_used=log.rows_used,
         rejected=dict(log.rejected),
         rejected_examples=dict(log.rejected_examples),
-        unmapped_activities=log.unmapped_activities,
+        unmapped_activities=tuple(Count(a, n) for a, n in log.unmapped_activities),
         cases=log.cases,
         completed=log.completed,
         abandoned=log.abandoned,
@@ -484,17 +489,17 @@ def _observed_summary(
         replaced=tuple(t for t in log.touchpoints if not log.touchpoints[t].suppressed),
         never_seen=log.never_seen,
         unexpected_transitions=tuple(
-            (t.source, t.target, t.count)
+            Move(t.source, t.target, t.count)
             for t in log.transitions
             if not t.in_journey and not t.suppressed
         ),
         handoffs=_observed_handoffs(journey, log),
         rework=tuple(
-            (t, o.repeat_visits)
+            Count(t, o.repeat_visits)
             for t, o in log.touchpoints.items()
             if o.repeat_visits >= max(1, log.min_cell)
         ),
-        variants=log.variants,
+        variants=tuple(Variant(path, n) for path, n in log.variants),
         far_off=tuple(far),
         case_median_days=log.case_median_days,
         case_p90_days=log.case_p90_days,

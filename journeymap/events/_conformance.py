@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 
 from ..models import Journey
 from ..observed import Conformance, ObservedTransition
+from ..report import Deviation
 from ._engine import Engine, count
 
 __all__ = ["conformance"]
@@ -146,7 +147,7 @@ def conformance(
         "GROUP BY k, tp HAVING count(*) > 1",
     )
     deviating = count(engine, "SELECT count(DISTINCT k) FROM devcase")
-    out: list[tuple[str, str, str | None, str | None, int]] = []
+    out: list[Deviation] = []
     hidden = 0
     for kind, x, n in engine.rows(
         "SELECT kind, x, count(DISTINCT k) FROM devcase GROUP BY kind, x ORDER BY kind, x"
@@ -154,7 +155,7 @@ def conformance(
         if int(n) < min_cell:
             hidden += 1
             continue
-        out.append((_KINDS[int(kind)], order[int(x)], None, None, int(n)))
+        out.append(Deviation(_KINDS[int(kind)], order[int(x)], None, None, int(n)))
     for kind, a, b, n in engine.rows(
         "SELECT kind, a, b, count(DISTINCT k) FROM devcase WHERE a <> -2 "
         "GROUP BY kind, a, b ORDER BY kind, a, b",
@@ -163,7 +164,9 @@ def conformance(
             hidden += 1
             continue
         source = order[int(a)] if int(a) >= 0 else None
-        out.append((_KINDS[int(kind)], order[int(b)], source, order[int(b)], int(n)))
-    out.sort(key=lambda r: (-r[4], _KINDS.index(r[0]), order.index(r[1]), r[2] or ""))
+        out.append(Deviation(_KINDS[int(kind)], order[int(b)], source, order[int(b)], int(n)))
+    out.sort(
+        key=lambda r: (-r.cases, _KINDS.index(r.kind), order.index(r.touchpoint), r.source or "")
+    )
     fitting = total - deviating
     return Conformance(total, fitting, fitting / total if total else None, tuple(out), hidden)

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from ..models import Journey
 from ..observed import ObservedPeriod, ObservedSegment, ObservedSegments, ObservedTrend
+from ..report import DropOffCell, PeriodTime, Wait
 from ._engine import Engine
 
 __all__ = ["PERIODS", "segments", "trend", "wilson"]
@@ -84,20 +85,22 @@ def _gaps(column: str, segs: Sequence[ObservedSegment], order: Sequence[str]) ->
                 )
             )
     for tp in order:
-        cells = [(s, d) for s in segs for d in s.drop_off if d[0] == tp and d[3] is not None]
+        cells = [
+            (s, d) for s in segs for d in s.drop_off if d.touchpoint == tp and d.rate is not None
+        ]
         if len(cells) < 2:
             continue
         (s1, d1), (s2, d2) = (
-            max(cells, key=lambda c: c[1][3] or 0.0),
-            min(cells, key=lambda c: c[1][3] or 0.0),
+            max(cells, key=lambda c: c[1].rate or 0.0),
+            min(cells, key=lambda c: c[1].rate or 0.0),
         )
-        if (d2[5] or 0.0) < (d1[4] or 0.0):
+        if (d2.high or 0.0) < (d1.low or 0.0):
             found.append(
                 (
-                    (d1[3] or 0.0) - (d2[3] or 0.0),
-                    f"drop-off at {tp} by {column}: {d1[3]:.0%} for {s1.value} "
-                    f"({d1[4]:.0%}-{d1[5]:.0%}) against {d2[3]:.0%} for {s2.value} "
-                    f"({d2[4]:.0%}-{d2[5]:.0%})",
+                    (d1.rate or 0.0) - (d2.rate or 0.0),
+                    f"drop-off at {tp} by {column}: {d1.rate:.0%} for {s1.value} "
+                    f"({d1.low:.0%}-{d1.high:.0%}) against {d2.rate:.0%} for {s2.value} "
+                    f"({d2.low:.0%}-{d2.high:.0%})",
                 )
             )
     found.sort(key=lambda f: -f[0])
@@ -146,7 +149,7 @@ def segments(engine: Engine, column: str, order: Sequence[str], min_cell: int) -
         if len(spans.get(g, [])) < min_cell:
             mid = (None, None, None)
         drop = tuple(
-            (order[tp], dropped.get((g, tp), 0), n, *wilson(dropped.get((g, tp), 0), n))
+            DropOffCell(order[tp], dropped.get((g, tp), 0), n, *wilson(dropped.get((g, tp), 0), n))
             for tp, n in visits.get(g, [])
             if n >= min_cell
         )
@@ -203,14 +206,14 @@ def trend(
             "next_tp, median(gap) / 86400000000.0, count(*) FROM ev "
             "WHERE next_tp IS NOT NULL GROUP BY ALL"
         )
-    times: dict[str, list[tuple[str, float | None, int]]] = {}
+    times: dict[str, list[PeriodTime]] = {}
     for p, tp, med, n in engine.rows(times_sql + " ORDER BY ALL"):
         times.setdefault(str(p), []).append(
-            (order[int(tp)], float(med) if int(n) >= min_cell else None, int(n))
+            PeriodTime(order[int(tp)], float(med) if int(n) >= min_cell else None, int(n))
         )
     agency = {t.id: t.agency for t in journey.touchpoints}
     pairs = [(code[a], code[b]) for a in order for b in order if agency[a] != agency[b]]
-    hand: dict[str, list[tuple[str, str, float | None, int]]] = {}
+    hand: dict[str, list[Wait]] = {}
     if pairs:
         engine.small("handoff_pairs", [("a", "INTEGER"), ("b", "INTEGER")], pairs)
         for p, a, b, med, n in engine.rows(
@@ -220,7 +223,9 @@ def trend(
             "GROUP BY ALL ORDER BY ALL",
         ):
             hand.setdefault(str(p), []).append(
-                (order[int(a)], order[int(b)], float(med) if int(n) >= min_cell else None, int(n))
+                Wait(
+                    order[int(a)], order[int(b)], float(med) if int(n) >= min_cell else None, int(n)
+                )
             )
     periods = []
     for p, n, completed, closed in arrivals:
@@ -251,19 +256,19 @@ def _trend_findings(periods: Sequence[ObservedPeriod], order: Sequence[str]) -> 
         series = [
             (p.label, med)
             for p in periods
-            for t, med, n in p.touchpoints
+            for t, med, n in ((x.touchpoint, x.median_days, x.cases) for x in p.touchpoints)
             if t == tp and med is not None and n >= MIN_N
         ]
         out += [
             f"slowdown: {tp} took a median {v:.1f} days in {label}, against a usual {u:.1f}"
             for label, v, u in _unusual(series, MIN_DAYS)
         ]
-    keys = sorted({(a, b) for p in periods for a, b, _, _ in p.handoffs})
+    keys = sorted({(w.source, w.target) for p in periods for w in p.handoffs})
     for a, b in keys:
         series = [
             (p.label, med)
             for p in periods
-            for x, y, med, n in p.handoffs
+            for x, y, med, n in ((w.source, w.target, w.median_days, w.cases) for w in p.handoffs)
             if (x, y) == (a, b) and med is not None and n >= MIN_N
         ]
         out += [

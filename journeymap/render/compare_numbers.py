@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..comparison import MEASURES, Alternative, Comparison, Measures, StructuralDiff
+from ..report import Arrow, Request
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",
@@ -78,8 +79,13 @@ def measure_rows(base: Measures, alt: Alternative) -> tuple[tuple[str, ...], ...
 
 
 def structure_lines(s: StructuralDiff) -> tuple[str, ...]:
-    def pairs(values: Sequence[tuple[str, str]], sep: str) -> str:
-        return ", ".join(f"{a}{sep}{b}" for a, b in values)
+    def pairs(values: Sequence[Request | Arrow], sep: str) -> str:
+        return ", ".join(
+            f"{v.touchpoint}{sep}{v.item}"
+            if isinstance(v, Request)
+            else f"{v.source}{sep}{v.target}"
+            for v in values
+        )
 
     out = []
     if s.touchpoints_added:

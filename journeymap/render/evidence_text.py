@@ -8,7 +8,7 @@ in it; cells from fewer than ``min_cell`` cases arrive already suppressed (None)
 from __future__ import annotations
 
 from .. import fmt
-from ..report import ConformanceSummary, Report, SegmentsSummary, TrendSummary
+from ..report import ConformanceSummary, Deviation, Report, SegmentsSummary, TrendSummary
 
 __all__ = [
     "conformance_lines",
@@ -63,9 +63,24 @@ def outcome_lines(report: Report) -> list[str]:
     if o.ends_used:
         out.append(f"Reaching an end: last event at {', '.join(o.ends_used)}")
     if o.waits:
-        shown = ", ".join(f"{a} → {b} {fmt.days(d)} ({n:,})" for a, b, d, n in o.waits[:8])
+        shown = ", ".join(
+            f"{w.source} → {w.target} {fmt.days(w.median_days or 0.0)} ({w.cases:,})"
+            for w in o.waits[:8]
+        )
         out.append(f"Waits between steps (complete to next start, median): {shown}")
     return out
+
+
+def deviation_where(d: Deviation) -> str:
+    """Where a deviation happens: its move ("start → B") or its touchpoint."""
+    return f"{d.source or 'start'} → {d.target}" if d.target else d.touchpoint
+
+
+def deviation_phrase(d: Deviation) -> str:
+    """A deviation in words: "skipped B on A → C", "repeated: B", "out of order: A → C"."""
+    if d.kind == "skipped" and d.target:
+        return f"skipped {d.touchpoint} on {deviation_where(d)}"
+    return f"{d.kind}: {deviation_where(d)}"
 
 
 def conformance_lines(c: ConformanceSummary | None) -> list[str]:
@@ -74,10 +89,8 @@ def conformance_lines(c: ConformanceSummary | None) -> list[str]:
         return []
     share = fmt.percent(c.fitting_share) if c.fitting_share is not None else "n/a"
     out = [f"Conformance: {c.fitting:,} of {c.cases:,} cases ({share}) follow the journey"]
-    for kind, tp, source, target, n in c.deviations[:12]:
-        where = f"{source or 'start'} → {target}" if target else tp
-        what = f"skipped {tp} on {where}" if kind == "skipped" and target else f"{kind}: {where}"
-        out.append(f"  {fmt.plural(n, 'case')}: {what}")
+    for d in c.deviations[:12]:
+        out.append(f"  {fmt.plural(d.cases, 'case')}: {deviation_phrase(d)}")
     if c.hidden:
         out.append(f"  {c.hidden:,} deviations seen in too few cases to show")
     return out

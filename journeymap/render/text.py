@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import fmt
-from ..report import Portfolio, Report
+from ..report import Move, Portfolio, Report
 from ._checks import require_report, require_top
 from .evidence_text import (
     conformance_lines,
@@ -293,20 +293,20 @@ def observed_lines(report: Report) -> list[str]:
     for reason, rows in o.rejected_examples.items():
         out.append(f"  first rows with {reason}: {'; '.join(rows)}")
     if o.unmapped_activities:
-        shown = ", ".join(f"{a!r} ({n:,})" for a, n in o.unmapped_activities[:8])
+        shown = ", ".join(f"{c.value!r} ({c.cases:,})" for c in o.unmapped_activities[:8])
         out.append(f"Activities not mapped to a touchpoint (use --map): {shown}")
     if o.never_seen:
         out.append(f"Touchpoints never seen in the log: {', '.join(o.never_seen)}")
     if o.unexpected_transitions:
-        shown = ", ".join(f"{a} → {b} ({n:,})" for a, b, n in o.unexpected_transitions[:8])
+        shown = ", ".join(_move(m) for m in o.unexpected_transitions[:8])
         out.append(f"Transitions in the log that the journey lacks: {shown}")
     if o.handoffs:
-        shown = ", ".join(f"{a} → {b} ({n:,})" for a, b, n in o.handoffs[:8])
+        shown = ", ".join(_move(m) for m in o.handoffs[:8])
         out.append(f"Handoffs observed between agencies: {shown}")
     if o.rework:
         out.append(
             "Rework (visits beyond a case's first at a touchpoint): "
-            + ", ".join(f"{t} ({n:,})" for t, n in o.rework)
+            + ", ".join(f"{c.value} ({c.cases:,})" for c in o.rework)
         )
     for f in o.far_off:
         out.append(
@@ -315,11 +315,15 @@ def observed_lines(report: Report) -> list[str]:
         )
     if o.variants:
         out.append("Most frequent paths:")
-        for path, n in o.variants[:5]:
-            out.append(f"  {fmt.plural(n, 'case')}: {_ARROW.join(path)}")
+        for v in o.variants[:5]:
+            out.append(f"  {fmt.plural(v.cases, 'case')}: {_ARROW.join(v.path)}")
     out += conformance_lines(o.conformance) + segment_lines(o.segments) + trend_lines(o.trend)
     out += [f"Note: {n}" for n in o.notes]
     return out
+
+
+def _move(m: Move) -> str:
+    return f"{m.source} → {m.target} ({m.cases:,})"
 
 
 def _far_value(metric: str, value: float) -> str:

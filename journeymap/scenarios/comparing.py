@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from ..analysis import analyze
 from ..analysis.flow import find_flow
@@ -52,10 +52,12 @@ from ..comparison import (
 from ..exceptions import JourneyFileError, JourneymapTypeError, UsageError
 from ..graph import build_graph
 from ..models import Journey
-from ..report import Report
+from ..report import Arrow, Report, Request
 from .apply import apply_scenario, ask_once_rules
 from .edit import next_entries
 from .model import Scenario
+
+R = TypeVar("R", Request, Arrow)
 
 __all__ = [
     "ATTRIBUTION_METHOD",
@@ -202,13 +204,13 @@ def structural_diff(
             if keys:
                 changed.append(TouchpointDiff(tid, keys))
 
-    def requests(j: Journey) -> list[tuple[str, str]]:
-        return [(t.id, item) for t in j.touchpoints for item in t.asks]
+    def requests(j: Journey) -> list[Request]:
+        return [Request(t.id, item) for t in j.touchpoints for item in t.asks]
 
-    def handoffs(r: Report) -> list[tuple[str, str]]:
-        return [(h.from_touchpoint, h.to_touchpoint) for h in r.handoffs]
+    def handoffs(r: Report) -> list[Arrow]:
+        return [Arrow(h.from_touchpoint, h.to_touchpoint) for h in r.handoffs]
 
-    def minus(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    def minus(a: list[R], b: list[R]) -> tuple[R, ...]:
         gone = set(b)
         return tuple(p for p in a if p not in gone)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..exceptions import UsageError
 from ..models import Journey
-from ..report import ScenarioMarks
+from ..report import Request, ScenarioMarks
 from .apply import apply_scenario
 
 __all__ = ["apply_marked", "scenario_marks"]
@@ -23,7 +23,7 @@ def scenario_marks(before: Journey, after: Journey, scenario: str, label: str) -
             continue
         if t.model_dump(mode="json") != was.model_dump(mode="json"):
             changed.append(t.id)
-        removed += [(t.id, item) for item in was.asks if item not in t.asks]
+        removed += [Request(t.id, item) for item in was.asks if item not in t.asks]
     return ScenarioMarks(
         scenario=scenario,
         label=label,

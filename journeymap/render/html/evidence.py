@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ... import fmt
 from ...report import Report
+from ..evidence_text import deviation_where
 from .contract import Point
 
 __all__ = ["LogSections", "log_sections"]
@@ -51,7 +52,7 @@ def _segments(report: Report) -> tuple[tuple[dict[str, str], ...], tuple[str, ..
     for s in o.segments.segments:
         rate, interval = _interval(s.completion, s.completion_low, s.completion_high)
         worst = max(
-            (d for d in s.drop_off if d[3] is not None), key=lambda d: d[3] or 0.0, default=None
+            (d for d in s.drop_off if d.rate is not None), key=lambda d: d.rate or 0.0, default=None
         )
         rows.append(
             {
@@ -66,7 +67,9 @@ def _segments(report: Report) -> tuple[tuple[dict[str, str], ...], tuple[str, ..
                     else ""
                 ),
                 "worst_drop_off": (
-                    f"{worst[0]}: {fmt.percent(worst[3] or 0.0)}" if worst is not None else ""
+                    f"{worst.touchpoint}: {fmt.percent(worst.rate or 0.0)}"
+                    if worst is not None
+                    else ""
                 ),
             }
         )
@@ -100,7 +103,9 @@ def _trend(report: Report) -> LogSections:
     for p in periods:
         rate, interval = _interval(p.completion, p.completion_low, p.completion_high)
         slowest = max(
-            (t for t in p.touchpoints if t[1] is not None), key=lambda t: t[1] or 0.0, default=None
+            (t for t in p.touchpoints if t.median_days is not None),
+            key=lambda t: t.median_days or 0.0,
+            default=None,
         )
         rows.append(
             {
@@ -108,7 +113,11 @@ def _trend(report: Report) -> LogSections:
                 "arrivals": f"{p.arrivals:,}",
                 "completion": rate if p.completion is not None else "too recent or too few",
                 "interval": interval,
-                "slowest": f"{slowest[0]}: {fmt.days(slowest[1] or 0.0)}" if slowest else "",
+                "slowest": (
+                    f"{slowest.touchpoint}: {fmt.days(slowest.median_days or 0.0)}"
+                    if slowest
+                    else ""
+                ),
             }
         )
     return LogSections(
@@ -130,8 +139,8 @@ def log_sections(report: Report) -> LogSections:
     share = fmt.percent(c.fitting_share) if c and c.fitting_share is not None else "n/a"
     summary = f"{c.fitting:,} of {c.cases:,} cases ({share}) follow the journey" if c else ""
     rows = tuple(
-        (kind, f"{source or 'start'} → {target}" if target else tp, f"{n:,}")
-        for kind, tp, source, target, n in (o.conformance.deviations if o.conformance else ())
+        (d.kind, deviation_where(d), f"{d.cases:,}")
+        for d in (o.conformance.deviations if o.conformance else ())
     )
     seg_rows, seg_findings, column = _segments(report)
     trend = _trend(report)

@@ -9,7 +9,7 @@ at least ``min_cell`` cases are drawn (smaller ones are already left out of the 
 
 from __future__ import annotations
 
-from ...report import Report
+from ...report import Deviation, Report
 from .nodes import short_name
 from .options import MapOptions
 
@@ -20,18 +20,16 @@ Mark = tuple[str, str]  # (a line in the box, an SVG class)
 _MOVES = ("not in the journey", "out of order")
 
 
-def _rows(
-    report: Report, options: MapOptions
-) -> list[tuple[str, str, str | None, str | None, int]]:
+def _rows(report: Report, options: MapOptions) -> list[Deviation]:
     observed = report.observed
     if options.overlay != "conformance" or observed is None or observed.conformance is None:
         return []
     known = {t.touchpoint for t in report.touchpoints}
     return [
-        row
-        for row in observed.conformance.deviations
-        if row[4] >= observed.min_cell
-        and all(n is None or n in known for n in (row[1], row[2], row[3]))
+        d
+        for d in observed.conformance.deviations
+        if d.cases >= observed.min_cell
+        and all(n is None or n in known for n in (d.touchpoint, d.source, d.target))
     ]
 
 
@@ -42,12 +40,12 @@ def _cases(n: int) -> str:
 def touchpoint_marks(report: Report, options: MapOptions) -> dict[str, tuple[Mark, ...]]:
     """Lines and classes for touchpoint boxes: skipped and repeated by cases (the overlay),
     changed, added or asking for less in the scenario the Report was analysed with."""
-    counts: dict[tuple[str, str], int] = {}
-    for kind, touchpoint, _, _, cases in _rows(report, options):
-        if kind in ("skipped", "repeated") and touchpoint:
-            counts[(touchpoint, kind)] = counts.get((touchpoint, kind), 0) + cases
     out: dict[str, list[Mark]] = {}
-    for (touchpoint, kind), cases in counts.items():
+    for d in _rows(report, options):
+        # the touchpoint's own row (cases, each counted once); its move rows say where
+        if d.kind not in ("skipped", "repeated") or d.target is not None:
+            continue
+        touchpoint, kind, cases = d.touchpoint, d.kind, d.cases
         line = (
             f"skipped by {_cases(cases)}" if kind == "skipped" else f"repeated in {_cases(cases)}"
         )
@@ -62,8 +60,8 @@ def touchpoint_marks(report: Report, options: MapOptions) -> dict[str, tuple[Mar
                     (f"changed in scenario {changes.scenario}", "changed")
                 )
         removed: dict[str, list[str]] = {}
-        for tid, item in changes.removed_requests:
-            removed.setdefault(tid, []).append(short_name(report, item))
+        for r in changes.removed_requests:
+            removed.setdefault(r.touchpoint, []).append(short_name(report, r.item))
         for tid, items in removed.items():
             out.setdefault(tid, []).append(
                 (f"no longer asks: {', '.join(items)}", "request-removed")
@@ -75,9 +73,9 @@ def edge_marks(report: Report, options: MapOptions) -> dict[tuple[str, str], tup
     """Label lines for the journey's own arrows that cases took out of order."""
     have = {(e.source, e.target) for e in report.edges}
     out: dict[tuple[str, str], list[str]] = {}
-    for kind, _, source, target, cases in _rows(report, options):
-        if kind in _MOVES and source and target and (source, target) in have:
-            out.setdefault((source, target), []).append(f"{kind}: {_cases(cases)}")
+    for d in _rows(report, options):
+        if d.kind in _MOVES and d.source and d.target and (d.source, d.target) in have:
+            out.setdefault((d.source, d.target), []).append(f"{d.kind}: {_cases(d.cases)}")
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -85,7 +83,7 @@ def deviation_edges(report: Report, options: MapOptions) -> list[tuple[str, str,
     """Moves cases made that the journey has no arrow for: (source, target, label lines)."""
     have = {(e.source, e.target) for e in report.edges}
     out: dict[tuple[str, str], list[str]] = {}
-    for kind, _, source, target, cases in _rows(report, options):
-        if kind in _MOVES and source and target and (source, target) not in have:
-            out.setdefault((source, target), []).append(f"{kind}: {_cases(cases)}")
+    for d in _rows(report, options):
+        if d.kind in _MOVES and d.source and d.target and (d.source, d.target) not in have:
+            out.setdefault((d.source, d.target), []).append(f"{d.kind}: {_cases(d.cases)}")
     return [(s, t, lines) for (s, t), lines in out.items()]
