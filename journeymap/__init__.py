@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from .analysis import analyze
     from .catalog import CATALOG, CatalogItem
     from .comparison import Comparison, Suggestions
+    from .contract import read as read_document
+    from .contract import schema as document_schema
     from .durations import Duration, parse_duration
     from .exceptions import JourneyFileError, JourneymapError, Problem, UsageError
     from .graph import build_graph
@@ -62,11 +64,20 @@ if TYPE_CHECKING:
     from .scenarios.comparing import compare, compare_journeys
     from .scenarios.model import Scenario
     from .scenarios.suggesting import CandidateAssumptions, suggest
+    from .specs import AnalysisOptions, EngineSettings, EventOptions, FeedbackOptions
+    from .study import Study, analyze_file, analyze_paths
 
 #: Where each public name lives; modules are imported on first use, so that
 #: ``import journeymap`` costs nothing and each command loads only what it needs.
 _WHERE = {
     "analyze": "analysis",
+    "Study": "study",
+    "analyze_file": "study",
+    "analyze_paths": "study",
+    "AnalysisOptions": "specs",
+    "EngineSettings": "specs",
+    "EventOptions": "specs",
+    "FeedbackOptions": "specs",
     "build_graph": "graph",
     "Report": "report",
     "Comparison": "comparison",
@@ -120,7 +131,17 @@ _WHERE = {
 }
 
 
+_RENAMED = {"read_document": ("contract", "read"), "document_schema": ("contract", "schema")}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _RENAMED:
+        import importlib
+
+        module, attr = _RENAMED[name]
+        value = getattr(importlib.import_module(f"journeymap.{module}"), attr)
+        globals()[name] = value
+        return value
     if name in _WHERE:
         import importlib
 
@@ -132,12 +153,13 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
+    return sorted([*globals(), *_WHERE, *_RENAMED])
 
 
 __all__ = [
     "CATALOG",
     "Agency",
+    "AnalysisOptions",
     "CandidateAssumptions",
     "CatalogItem",
     "Channel",
@@ -145,8 +167,11 @@ __all__ = [
     "DataItem",
     "Duration",
     "DurationStats",
+    "EngineSettings",
+    "EventOptions",
     "EventsSpec",
     "Evidence",
+    "FeedbackOptions",
     "Form",
     "Journey",
     "JourneyFileError",
@@ -159,6 +184,7 @@ __all__ = [
     "Report",
     "Scenario",
     "Stage",
+    "Study",
     "Suggestions",
     "Touchpoint",
     "Transition",
@@ -166,16 +192,20 @@ __all__ = [
     "ValidationResult",
     "__version__",
     "analyze",
+    "analyze_file",
+    "analyze_paths",
     "apply_scenario",
     "build_graph",
     "check_journey",
     "check_journey_file",
     "compare",
     "compare_journeys",
+    "document_schema",
     "dump_journey",
     "find_journey_files",
     "load_journey",
     "parse_duration",
     "parse_journey",
+    "read_document",
     "suggest",
 ]

@@ -200,9 +200,9 @@ def test_report_with_observed_evidence_passes_axe(browser: Any, tmp_path: Path) 
 def test_report_with_feedback_and_scenario_passes_axe(browser: Any, tmp_path: Path) -> None:
     from conftest import ROOT
 
-    from journeymap.pipeline import FeedbackOptions, analyze_file
     from journeymap.render.html import write_narrative
     from journeymap.scenarios import compare
+    from journeymap.study import FeedbackOptions, analyze_file
 
     journey = ROOT / "examples" / "life_events" / "transition-to-civilian-life.yaml"
     responses = ROOT / "examples" / "life_events" / "data" / "transition-feedback-a11v2.csv"

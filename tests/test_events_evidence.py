@@ -442,7 +442,7 @@ def test_the_log_sections_pass_axe(tmp_path: Path) -> None:
 
 def test_the_events_block_needs_no_path_and_the_cli_sets_every_key(tmp_path: Path) -> None:
     """A block with only a map and ends; the log, strictness and ends from the command line."""
-    from journeymap.pipeline import EventOptions, analyze_file, resolve_events
+    from journeymap.study import EventOptions, analyze_file
 
     journey = tmp_path / "j.yaml"
     journey.write_text(
@@ -459,10 +459,9 @@ def test_the_events_block_needs_no_path_and_the_cli_sets_every_key(tmp_path: Pat
     )
     from journeymap import load_journey
 
-    assert resolve_events(load_journey(journey), journey_path=journey) is None
-    request = resolve_events(
-        load_journey(journey), journey_path=journey, options=EventOptions(paths=(str(log),))
-    )
+    block = load_journey(journey).events
+    assert EventOptions().merged(block, journey) is None
+    request = EventOptions(paths=(str(log),)).merged(block, journey)
     assert request is not None
     assert (request.activity_map, request.ends) == ({"Submitted": "a"}, ("a",))
     report = analyze_file(journey, events=EventOptions(paths=(str(log),), ends=("b",)))

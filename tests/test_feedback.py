@@ -18,8 +18,8 @@ from journeymap.analysis.feedback_join import wilson
 from journeymap.cli import cli
 from journeymap.exceptions import FeedbackError, UsageError
 from journeymap.feedback import read_feedback
-from journeymap.pipeline import FeedbackOptions, analyze_file
 from journeymap.render.text import render_json, render_markdown, render_text
+from journeymap.study import FeedbackOptions, analyze_file
 
 JOURNEY = """
 journeymap: 1

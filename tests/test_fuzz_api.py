@@ -36,16 +36,11 @@ from journeymap.loading import (
 )
 from journeymap.observed import ColumnMap
 from journeymap.output import write_output
-from journeymap.pipeline import (
-    EventOptions,
-    FeedbackOptions,
-    analyze_file,
-    analyze_paths,
-    resolve_events,
-)
 from journeymap.render.html import write_narrative
 from journeymap.render.map import MapOptions, render_map, write_map
 from journeymap.render.text import render_json, render_markdown, render_outline, render_text
+from journeymap.specs import AnalysisOptions, EngineSettings
+from journeymap.study import EventOptions, FeedbackOptions, Study, analyze_file, analyze_paths
 
 JOURNEY = parse_journey(tiny_journey_text())
 REPORT = analyze(JOURNEY)
@@ -137,14 +132,23 @@ CALLS: dict[str, Call] = {
             "until": None,
             "cutoff_days": 30.0,
             "min_cell": 1,
-            "timezone": None,
             "ends": (),
             "by": None,
             "every": None,
         },
     ),
     "FeedbackOptions": (FeedbackOptions, (), {"paths": (), "mapping": {}, "min_cell": None}),
-    "resolve_events": (resolve_events, (JOURNEY,), {"journey_path": "j.yaml", "options": None}),
+    "Study": (
+        Study,
+        (JOURNEY,),
+        {"path": "j.yaml", "events": None, "feedback": None, "engine": None, "options": None},
+    ),
+    "EngineSettings": (
+        EngineSettings,
+        (),
+        {"engine": "duckdb", "timezone": "UTC", "memory_limit": "1GB", "threads": 2},
+    ),
+    "AnalysisOptions": (AnalysisOptions, (), {"population": 10, "runs": 100, "seed": 0, "top": 5}),
     "read_event_log": (
         read_event_log,
         (["log.csv"],),
@@ -217,32 +221,32 @@ def test_wrong_arguments_raise_only_library_errors(
         (
             lambda: analyze_file("j.yaml", population=0),
             UsageError,
-            "population must be from 1 to 10,000,000,000 people, not 0",
+            "population must be a whole number from 1 to 10,000,000,000, not 0",
         ),
         (
             lambda: analyze_file("j.yaml", population=-5),
             UsageError,
-            "population must be from 1 to 10,000,000,000 people, not -5",
+            "population must be a whole number from 1 to 10,000,000,000, not -5",
         ),
         (
             lambda: analyze_paths(["j.yaml"], population=5.0),  # type: ignore[arg-type]
             JourneymapTypeError,
-            "population must be a whole number of people, not 5.0",
+            "population must be a whole number from 1 to 10,000,000,000, not float 5.0",
         ),
         (
             lambda: analyze_paths(["j.yaml"], population=True),
             JourneymapTypeError,
-            "population must be a whole number of people, not True",
+            "population must be a whole number from 1 to 10,000,000,000, not bool True",
         ),
         (
             lambda: EventOptions(min_cell=0),
             UsageError,
-            "min_cell must be a whole number of cases >= 1, not 0",
+            "min_cell must be a whole number of cases, at least 1, not 0",
         ),
         (
             lambda: EventOptions(min_cell=True),
-            UsageError,
-            "min_cell must be a whole number of cases >= 1, not True",
+            JourneymapTypeError,
+            "min_cell must be a whole number of cases, at least 1, not bool True",
         ),
         (
             lambda: EventOptions(cutoff_days=-1),
@@ -251,8 +255,8 @@ def test_wrong_arguments_raise_only_library_errors(
         ),
         (
             lambda: EventOptions(cutoff_days=True),
-            UsageError,
-            "cutoff_days must be a number of days from 0 to 36500, not True",
+            JourneymapTypeError,
+            "cutoff_days must be a number of days, not bool (True)",
         ),
         (
             lambda: EventOptions(paths="log.csv"),  # type: ignore[arg-type]
@@ -285,7 +289,7 @@ def test_wrong_arguments_raise_only_library_errors(
             "since must be a datetime or None, not str ('2024-01-01')",
         ),
         (
-            lambda: EventOptions(timezone=5),  # type: ignore[arg-type]
+            lambda: EngineSettings(timezone=5),  # type: ignore[arg-type]
             JourneymapTypeError,
             "timezone must be text or None, not int (5)",
         ),

@@ -31,12 +31,12 @@ from journeymap.cli import cli, main
 
 INTERRUPT_AT = {
     "validate": "journeymap.loading.check_journey_file",
-    "analyze": "journeymap.pipeline.analyze_paths",
-    "render": "journeymap.pipeline.analyze_file",
-    "report": "journeymap.pipeline.analyze_file",
-    "summary": "journeymap.pipeline.analyze_file",
+    "analyze": "journeymap.study.Study.report",
+    "render": "journeymap.study.Study.report",
+    "report": "journeymap.study.Study.report",
+    "summary": "journeymap.study.Study.report",
     "schema": "journeymap.schema.journey_schema_json",
-    "compare": "journeymap.scenarios.comparing.compare_paths",
+    "compare": "journeymap.study.Study.compare",
 }
 
 
@@ -226,11 +226,11 @@ def test_a_real_process_interrupted_exits_130(signum: int, tmp_path: Path) -> No
     (tmp_path / "j.yaml").write_text(tiny_journey_text())
     probe = (
         "import sys, time\n"
-        "import journeymap.pipeline as p\n"
+        "import journeymap.study as p\n"
         "def slow(*a, **k):\n"
         "    print('working', file=sys.stderr, flush=True)\n"
         "    time.sleep(30)\n"
-        "p.analyze_paths = slow\n"
+        "p.Study.report = slow\n"
         "from journeymap.cli import main\n"
         "main(['analyze', 'j.yaml'])\n"
     )

@@ -15,9 +15,9 @@ from conftest import ROOT
 
 from journeymap import fmt
 from journeymap.cli import cli
-from journeymap.pipeline import EventOptions, analyze_file
 from journeymap.render.labels import slug
 from journeymap.render.text import render_json, render_text
+from journeymap.study import EventOptions, analyze_file
 
 EXAMPLES = ROOT / "examples" / "life_events"
 LOG = EXAMPLES / "data" / "disaster-recovery-events.csv"

@@ -751,7 +751,7 @@ _TRANSITION = Path(__file__).resolve().parents[1] / "examples" / "life_events"
 
 
 def test_colour_by_a_driver_reads_the_reports_feedback() -> None:
-    from journeymap.pipeline import FeedbackOptions, analyze_file
+    from journeymap.study import FeedbackOptions, analyze_file
 
     report = analyze_file(
         _TRANSITION / "transition-to-civilian-life.yaml",
@@ -790,8 +790,8 @@ def test_colour_by_needs_feedback_and_a_known_driver(veteran: tuple[Journey, Rep
 
 
 def test_conformance_overlay_draws_moves_skips_and_repeats_at_min_cell() -> None:
-    from journeymap.pipeline import EventOptions, analyze_file
     from journeymap.report import ConformanceSummary
+    from journeymap.study import EventOptions, analyze_file
 
     report = analyze_file(
         _TRANSITION / "disaster-recovery.yaml",
@@ -827,7 +827,7 @@ def test_conformance_overlay_draws_moves_skips_and_repeats_at_min_cell() -> None
 
 
 def test_scenario_marks_changed_touchpoints_and_removed_requests() -> None:
-    from journeymap.pipeline import analyze_file
+    from journeymap.study import analyze_file
 
     path = _TRANSITION / "transition-to-civilian-life.yaml"
     report = analyze_file(path, scenario="dd214-shared-by-dod")

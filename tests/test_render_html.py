@@ -556,7 +556,7 @@ TRANSITION_FEEDBACK = ROOT / "examples" / "life_events" / "data" / "transition-f
 
 @pytest.fixture(scope="module")
 def feedback_report() -> Report:
-    from journeymap.pipeline import FeedbackOptions, analyze_file
+    from journeymap.study import FeedbackOptions, analyze_file
 
     options = FeedbackOptions(paths=(str(TRANSITION_FEEDBACK),), every="quarter", by="channel")
     return analyze_file(TRANSITION, feedback=options)
@@ -734,7 +734,7 @@ def test_compare_page_has_the_report_look() -> None:
 
 
 def test_suppressed_steps_are_shown_as_such_in_the_trust_chart() -> None:
-    from journeymap.pipeline import FeedbackOptions, analyze_file
+    from journeymap.study import FeedbackOptions, analyze_file
 
     options = FeedbackOptions(paths=(str(TRANSITION_FEEDBACK),), min_cell=100)
     soup = soup_of(page(analyze_file(TRANSITION, feedback=options)))

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from ..exceptions import JourneymapTypeError
 from ..graph import build_graph
 from ..models import Journey
 from ..report import (
@@ -44,6 +43,7 @@ from ..report import (
     Report,
     Variant,
 )
+from ..specs import AnalysisOptions
 from .asks import (
     find_duplicate_requests,
     find_reissued_requests,
@@ -75,6 +75,8 @@ __all__ = [
     "Flow",
     "Simulation",
     "analyze",
+    "analyze_measured",
+    "apply_evidence",
     "find_back_edges",
     "find_blocks",
     "find_bottlenecks",
@@ -272,20 +274,38 @@ def analyze(
     """
     from .flow import check_analyze_arguments
 
-    check_analyze_arguments(
-        journey, population=population, runs=runs, seed=seed, top=top, observed=observed
-    )
-    authored = journey if isinstance(journey, Journey) else None
-    summary = None
-    if observed is not None:
-        if not isinstance(journey, Journey):
-            msg = "observed evidence needs the Journey, not only its graph"
-            raise JourneymapTypeError(msg)
-        from ..observed import apply_observed
+    check_analyze_arguments(journey, observed=observed)
+    options = AnalysisOptions(population=population, runs=runs, seed=seed, top=top)
+    if observed is not None and isinstance(journey, Journey):
+        journey, summary = apply_evidence(journey, observed)
+        return analyze_measured(journey, summary=summary, feedback=feedback, options=options)
+    return analyze_measured(journey, summary=None, feedback=feedback, options=options)
 
-        merged, notes = apply_observed(journey, observed)
-        summary = _observed_summary(journey, observed, notes)
-        journey = merged
+
+def apply_evidence(
+    journey: Journey, observed: ObservedLog | None
+) -> tuple[Journey, ObservedSummary | None]:
+    """The journey with the event log's numbers in place of the authored ones, and the
+    designed-vs-observed summary (the journey itself and None without a log)."""
+    if observed is None:
+        return journey, None
+    from ..observed import apply_observed
+
+    merged, notes = apply_observed(journey, observed)
+    return merged, _observed_summary(journey, observed, notes)
+
+
+def analyze_measured(
+    journey: Journey | nx.DiGraph,
+    *,
+    summary: ObservedSummary | None,
+    feedback: ObservedFeedback | None,
+    options: AnalysisOptions,
+) -> Report:
+    """The Report of a journey that already carries its evidence (see :func:`apply_evidence`),
+    with the designed-vs-observed ``summary`` and the ``feedback`` joined to it."""
+    population, runs, seed, top = options.population, options.runs, options.seed, options.top
+    authored = journey if isinstance(journey, Journey) else None
     G = build_graph(journey) if isinstance(journey, Journey) else journey
     pop = _population(G, population)
     flow = find_flow(G)

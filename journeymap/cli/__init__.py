@@ -1,7 +1,7 @@
 """The ``journeymap`` command line: glue over the library, nothing more.
 
 Each command is a few lines over a library function a Python user can call with the same
-effect (:mod:`journeymap.pipeline`, :mod:`journeymap.render`). Exit codes, the same in every
+effect (:mod:`journeymap.study`, :mod:`journeymap.render`). Exit codes, the same in every
 command: 0 success, 1 bad data (an invalid journey, a bad event log), 2 bad usage (an unknown
 option, a missing input file, an output that cannot be written), 130 interrupted. Errors are
 one line each, ``file:line:col: field: message``; never a traceback, never a terminal escape.

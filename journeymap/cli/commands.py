@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,7 @@ import click
 
 from ..exceptions import UsageError
 from ..fmt import json_text, terminal_text
+from ..report import CONTRACT_VERSION
 from .app import cli, echo_err
 from .options import (
     event_options,
@@ -28,8 +28,8 @@ from .options import (
 )
 
 if TYPE_CHECKING:
-    from ..pipeline import EventOptions, FeedbackOptions
     from ..render.map import MapOptions
+    from ..study import Study
 
 __all__ = ["analyze", "catalog", "compare", "render", "report", "schema", "summary", "validate"]
 
@@ -70,59 +70,62 @@ def _check_output(output: str | None, inputs: Sequence[str | Path]) -> None:
         check_output(output, inputs=inputs)
 
 
-def _event_options(kw: dict[str, Any]) -> EventOptions:
-    """The event-log options of a command, as the library takes them."""
+def _sources(kw: dict[str, Any]) -> dict[str, Any]:
+    """The event-log, feedback and engine options of a command, as the Study takes them."""
     from ..loading import load_mapping
     from ..observed import ColumnMap
-    from ..pipeline import EventOptions
+    from ..specs import EngineSettings, EventOptions, FeedbackOptions
 
-    since: datetime | None = kw["since"]
-    until: datetime | None = kw["until"]
-    return EventOptions(
-        paths=tuple(kw["event_logs"]),
-        activity_map=load_mapping(kw["map_file"]) if kw["map_file"] else {},
-        columns=ColumnMap(
-            case=kw["case_column"],
-            activity=kw["activity_column"],
-            timestamp=kw["timestamp_column"],
-            lifecycle=kw["lifecycle_column"],
+    return {
+        "events": EventOptions(
+            paths=tuple(kw["event_logs"]),
+            activity_map=load_mapping(kw["map_file"]) if kw["map_file"] else {},
+            columns=ColumnMap(
+                case=kw["case_column"],
+                activity=kw["activity_column"],
+                timestamp=kw["timestamp_column"],
+                lifecycle=kw["lifecycle_column"],
+            ),
+            since=kw["since"],
+            until=kw["until"],
+            cutoff_days=kw["cutoff"],
+            min_cell=kw["min_cell"] or 1,
+            use_journey_block=not kw["no_events"],
+            strict=kw["strict_log"],
+            ends=tuple(kw["ends"]),
+            by=kw.get("by"),
+            every=kw.get("every"),
         ),
-        since=since,
-        until=until,
-        cutoff_days=kw["cutoff"],
-        min_cell=kw["min_cell"] or 1,
-        timezone=kw["timezone"],
-        use_journey_block=not kw["no_events"],
-        strict=kw["strict_log"],
-        ends=tuple(kw["ends"]),
-        by=kw.get("by"),
-        every=kw.get("every"),
-        engine=kw.get("log_engine") or "duckdb",
-        master=kw.get("spark_master"),
+        "feedback": FeedbackOptions(
+            paths=tuple(kw.get("feedback_files", ())),
+            instrument=kw.get("instrument"),
+            mapping=load_mapping(kw["feedback_map"]) if kw.get("feedback_map") else {},
+            every=kw.get("every"),
+            by=kw.get("by"),
+            min_cell=kw["min_cell"],
+        ),
+        "engine": EngineSettings(
+            engine=kw.get("log_engine") or "duckdb",
+            timezone=kw["timezone"],
+            master=kw.get("spark_master"),
+        ),
+    }
+
+
+def _inputs(kw: dict[str, Any]) -> list[str | Path]:
+    """The files a command reads besides the journey (never to be overwritten)."""
+    named = [kw.get("map_file"), kw.get("feedback_map")]
+    return [*kw["event_logs"], *kw.get("feedback_files", ()), *(n for n in named if n)]
+
+
+def _study(path: Path, kw: dict[str, Any], **options: Any) -> Study:
+    """The Study of one journey file with the command's sources and analysis options."""
+    from ..specs import AnalysisOptions
+    from ..study import Study
+
+    return Study.open(
+        path, options=AnalysisOptions(**options), progress=_progress(), **_sources(kw)
     )
-
-
-def _event_inputs(kw: dict[str, Any]) -> list[str | Path]:
-    return [*kw["event_logs"], *([kw["map_file"]] if kw["map_file"] else [])]
-
-
-def _feedback_options(kw: dict[str, Any]) -> FeedbackOptions:
-    """The feedback options of a command, as the library takes them."""
-    from ..loading import load_mapping
-    from ..pipeline import FeedbackOptions
-
-    return FeedbackOptions(
-        paths=tuple(kw["feedback_files"]),
-        instrument=kw["instrument"],
-        mapping=load_mapping(kw["feedback_map"]) if kw["feedback_map"] else {},
-        every=kw["every"],
-        by=kw["by"],
-        min_cell=kw["min_cell"],
-    )
-
-
-def _feedback_inputs(kw: dict[str, Any]) -> list[str | Path]:
-    return [*kw["feedback_files"], *([kw["feedback_map"]] if kw["feedback_map"] else [])]
 
 
 def _progress() -> Any:
@@ -175,6 +178,8 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, quiet: bool) -> Non
     failed = [r for r in results if not r.ok or (strict and r.warnings)]
     if fmt == "json":
         doc = {
+            "contract": "validation",
+            "contract_version": CONTRACT_VERSION,
             "valid": len(results) - len(failed),
             "invalid": len(failed),
             "files": [
@@ -268,23 +273,18 @@ def analyze(
         journeymap analyze examples/life_events --format markdown -o portfolio.md
         journeymap analyze examples/life_events/disaster-recovery.yaml --min-cell 10
     """
-    from ..pipeline import analyze_paths
+    from ..analysis.portfolio import build_portfolio
     from ..render.text import render_json, render_markdown, render_portfolio, render_text
-    from ..report import Report
+    from ..report import Portfolio, Report
 
     files = _journey_files(paths)
-    inputs: list[str | Path] = [*files, *_event_inputs(events), *_feedback_inputs(events)]
+    inputs: list[str | Path] = [*files, *_inputs(events)]
     _check_output(output, inputs)
-    result = analyze_paths(
-        paths,
-        population=population,
-        seed=seed,
-        runs=runs,
-        top=top,
-        events=_event_options(events),
-        progress=_progress(),
-        feedback=_feedback_options(events),
-    )
+    knobs = {"population": population, "seed": seed, "runs": runs, "top": top}
+    studies = [_study(f, events, **knobs) for f in files]
+    result: Report | Portfolio = studies[0].report()
+    if len(files) > 1 or any(Path(p).is_dir() for p in paths):
+        result = build_portfolio([s.journey for s in studies], [s.report() for s in studies])
     if fmt == "json":
         text = render_json(result)
     elif isinstance(result, Report):
@@ -334,24 +334,13 @@ def report(
             --feedback examples/life_events/data/transition-feedback-a11v2.csv \
             --scenario dd214-shared-by-dod
     """
-    from ..pipeline import analyze_file
     from ..render.html import write_narrative
 
     journey_file = _one_journey(path)
-    inputs: list[str | Path] = [journey_file, *_event_inputs(kw), *_feedback_inputs(kw)]
-    _check_output(output, inputs)
-    comparison = None
-    if scenario is not None:
-        from ..scenarios.comparing import compare_paths
-
-        comparison = compare_paths([journey_file], scenarios=(scenario,), population=population)
-    result = analyze_file(
-        journey_file,
-        population=population,
-        events=_event_options(kw),
-        progress=_progress(),
-        feedback=_feedback_options(kw),
-    )
+    _check_output(output, [journey_file, *_inputs(kw)])
+    study = _study(journey_file, kw, population=population)
+    result = study.report()
+    comparison = study.compare((scenario,)) if scenario is not None else None
     options = None if kw["engine"] == "none" else _map_options(kw)
     why = write_narrative(
         result, output, map_options=options, template_dir=template_dir, comparison=comparison
@@ -390,7 +379,6 @@ def render(path: str, output: str, population: int | None, scenario: str | None,
         journeymap render my-journey.yaml -o map.svg --events log.csv --overlay conformance
         journeymap render my-journey.yaml -o future.svg --scenario ask-once-dd214
     """
-    from ..pipeline import analyze_file
     from ..render.map import choose_engine, format_from_suffix, write_map
 
     if Path(output).suffix.lower() in (".html", ".htm"):
@@ -402,15 +390,8 @@ def render(path: str, output: str, population: int | None, scenario: str | None,
     fmt = format_from_suffix(output)
     chosen = choose_engine(kw["engine"], fmt)
     journey_file = _one_journey(path)
-    _check_output(output, [journey_file, *_event_inputs(kw), *_feedback_inputs(kw)])
-    result = analyze_file(
-        journey_file,
-        population=population,
-        events=_event_options(kw),
-        progress=_progress(),
-        feedback=_feedback_options(kw),
-        scenario=scenario,
-    )
+    _check_output(output, [journey_file, *_inputs(kw)])
+    result = _study(journey_file, kw, population=population).report(scenario)
     used = write_map(result, output, _map_options(kw, chosen if chosen != "none" else "auto"))
     how = {"system": "system Graphviz", "wasm": "WebAssembly Graphviz", "none": "DOT source"}
     click.echo(
@@ -423,16 +404,36 @@ def render(path: str, output: str, population: int | None, scenario: str | None,
 
 @cli.command()
 @output_option(required=False, help="Write the schema to this file instead of standard output.")
-def schema(output: str | None) -> None:
-    """Print the JSON Schema of journey files (for editors and other tools).
+@click.option(
+    "--report", "kind", flag_value="report", help="The schema of analyze's JSON (the Report)."
+)
+@click.option("--comparison", "kind", flag_value="comparison", help="The schema of compare's JSON.")
+@click.option(
+    "--suggestions",
+    "kind",
+    flag_value="suggestions",
+    help="The schema of --suggest's JSON.",
+)
+@click.option(
+    "--portfolio", "kind", flag_value="portfolio", help="The schema of analyze DIR's JSON."
+)
+def schema(output: str | None, kind: str | None) -> None:
+    """Print a JSON Schema: of journey files (the default, for editors), or of the JSON
+    documents journeymap writes (each names its contract and contract_version).
 
     \b
-    Example:
+    Examples:
         journeymap schema -o schemas/journey.schema.json
+        journeymap schema --report -o schemas/report.schema.json
     """
-    from ..schema import journey_schema_json
+    if kind is None:
+        from ..schema import journey_schema_json
 
-    _write(output, journey_schema_json())
+        _write(output, journey_schema_json())
+        return
+    from ..contract import schema as contract_schema
+
+    _write(output, json_text(contract_schema(kind)))
 
 
 @cli.command()
@@ -474,11 +475,9 @@ def summary(path: str, **kw: Any) -> None:
     Example:
         journeymap summary examples/life_events/approaching-retirement.yaml
     """
-    from ..pipeline import analyze_file
     from ..render.text import render_outline
 
-    journey_file = _one_journey(path)
-    result = analyze_file(journey_file, events=_event_options(kw), progress=_progress())
+    result = _study(_one_journey(path), kw).report()
     click.echo(render_outline(result), nl=False)
 
 
@@ -533,6 +532,7 @@ def summary(path: str, **kw: Any) -> None:
     show_default=True,
     help="With --suggest: the person's effort saved per request removed by asking once.",
 )
+@event_options
 def compare(paths: tuple[str, ...], fmt: str, output: str | None, **kw: Any) -> None:
     """Compare a journey with its scenarios, or a current journey file with a future one.
 
@@ -548,36 +548,32 @@ def compare(paths: tuple[str, ...], fmt: str, output: str | None, **kw: Any) -> 
         journeymap compare journey.yaml --suggest --rank-by completions
     """
     from ..render import compare as out
-    from ..scenarios.comparing import compare_paths
-    from ..scenarios.suggesting import CandidateAssumptions, suggest
+    from ..scenarios.suggesting import CandidateAssumptions
 
-    _check_output(output, paths)
+    if len(paths) > 2:
+        msg = "compare takes one journey file (with scenarios) or two (current and future)"
+        raise click.UsageError(msg)
+    files = [_one_journey(p) for p in paths]
+    _check_output(output, [*files, *_inputs(kw)])
+    if kw["suggest"] and (len(paths) != 1 or kw["scenario_ids"] or fmt == "html"):
+        msg = "--suggest takes one journey file and writes text, markdown or json"
+        raise click.UsageError(msg)
+    studies = [_study(f, kw, population=kw["population"]) for f in files]
     if kw["suggest"]:
-        if len(paths) != 1 or kw["scenario_ids"] or fmt == "html":
-            msg = "--suggest takes one journey file and writes text, markdown or json"
-            raise click.UsageError(msg)
-        from ..loading import load_journey
-
         assumptions = CandidateAssumptions(
             warm_handoff_drop_off_factor=kw["warm_handoff_factor"],
             faster_duration_factor=kw["faster_factor"],
             effort_saved_per_request=kw["effort_saved"],
         )
-        found = suggest(
-            load_journey(_one_journey(paths[0])),
-            assumptions=assumptions,
-            population=kw["population"],
-            rank_by=kw["rank_by"],
-        )
-        _write(output, out.render_suggestions(found, fmt_name=fmt), inputs=paths)
+        found = studies[0].suggest(assumptions=assumptions, rank_by=kw["rank_by"])
+        _write(output, out.render_suggestions(found, fmt_name=fmt), inputs=files)
         return
-    result = compare_paths(
-        [_one_journey(p) for p in paths], scenarios=kw["scenario_ids"], population=kw["population"]
-    )
+    other = studies[1] if len(studies) == 2 else None
+    result = studies[0].compare(kw["scenario_ids"], other=other)
     render = {
         "text": out.render_compare_text,
         "markdown": out.render_compare_markdown,
         "json": out.render_compare_json,
         "html": out.render_compare_html,
     }[fmt]
-    _write(output, render(result), inputs=paths)
+    _write(output, render(result), inputs=files)

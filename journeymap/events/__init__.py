@@ -54,6 +54,7 @@ from typing import NoReturn
 from ..exceptions import EventLogError, UsageError
 from ..models import Journey
 from ..observed import ColumnMap, ObservedLog, ObservedTouchpoint, ObservedTransition
+from ..specs import EngineSettings, EventOptions
 from ._db import MAX_VALUE_CHARS, check_options, connect
 from ._engine import DuckEngine
 from ._inputs import DEFAULT_COLUMNS, failing_file, open_source, resolve_files
@@ -71,10 +72,45 @@ __all__ = [
     "ObservedTransition",
     "parse_when",
     "read_event_log",
+    "read_events",
 ]
 
 #: The engines that run the analysis.
 ENGINES = ("duckdb", "spark")
+
+
+def read_events(
+    spec: EventOptions,
+    *,
+    journey: Journey,
+    engine: EngineSettings | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ObservedLog:
+    """Read the event log ``spec`` names (merged and resolved, see
+    :meth:`~journeymap.specs.EventOptions.merged`) on ``engine``: what it shows about
+    ``journey``."""
+    settings = engine or EngineSettings()
+    return read_event_log(
+        list(spec.paths),
+        journey=journey,
+        columns=spec.columns,
+        activity_map=spec.activity_map,
+        since=spec.since,
+        until=spec.until,
+        cutoff_days=spec.cutoff_days,
+        as_of=spec.as_of,
+        min_cell=spec.min_cell,
+        timezone=settings.zone,
+        memory_limit=settings.memory_limit,
+        threads=settings.threads,
+        progress=progress,
+        strict=spec.strict,
+        ends=spec.ends or None,
+        by=spec.by,
+        every=spec.every,
+        engine=settings.engine,
+        master=settings.master,
+    )
 
 
 def read_event_log(

@@ -37,12 +37,13 @@ from ..exceptions import FeedbackError, UsageError
 from ..feedback_types import ITEMS_V1 as _ITEMS
 from ..feedback_types import ObservedFeedback
 from ..models import Journey
+from ..specs import EngineSettings, FeedbackOptions
 from ._db import connect, guard, resolve_files, rows
 from ._inputs import FLAGS, choose_instrument, describe_files, load_source
 from ._rows import match_touchpoints, parse_rows, thumbs_words
 from ._stats import aggregate, splits
 
-__all__ = ["EVERY", "ObservedFeedback", "read_feedback"]
+__all__ = ["EVERY", "ObservedFeedback", "read_feedback", "read_responses"]
 
 #: The periods responses can be grouped by.
 EVERY = ("month", "quarter", "year")
@@ -60,6 +61,33 @@ def _check(journey: Journey, mapping: Mapping[str, str], every: str | None, min_
     if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
         msg = f"min_cell must be a whole number of responses >= 1, not {min_cell!r}"
         raise UsageError(msg, parameter="min_cell")
+
+
+def read_responses(
+    spec: FeedbackOptions,
+    *,
+    journey: Journey,
+    engine: EngineSettings | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ObservedFeedback:
+    """Read the A-11 responses ``spec`` names (merged and resolved, see
+    :meth:`~journeymap.specs.FeedbackOptions.merged`) on ``engine``."""
+    settings = engine or EngineSettings()
+    if settings.engine != "duckdb":
+        msg = f"feedback runs on duckdb only for now, not on {settings.engine}"
+        raise UsageError(msg, parameter="engine")
+    return read_feedback(
+        list(spec.paths),
+        journey=journey,
+        instrument=spec.instrument,
+        touchpoint_column=spec.touchpoint_column,
+        submitted_column=spec.submitted_column,
+        mapping=spec.mapping,
+        every=spec.every,
+        by=spec.by,
+        min_cell=spec.cell,
+        progress=progress,
+    )
 
 
 def read_feedback(

@@ -76,7 +76,7 @@ ATTRIBUTION_METHOD = (
     "total difference minus the sum of the parts, so the lines add up exactly to the total"
 )
 #: Simulated people per analysis (the simulation gives p50/p90, not used by the measures).
-_RUNS = 1000
+RUNS = 1000
 
 
 def measures(
@@ -121,7 +121,7 @@ def _run(
     journey: Journey, scenario: Scenario, population: int
 ) -> tuple[Journey, Report, Measures, tuple[str, ...]]:
     future = apply_scenario(journey, scenario)
-    report = analyze(future, population=population, runs=_RUNS)
+    report = analyze(future, population=population, runs=RUNS)
     rules = ask_once_rules(scenario)
     if not rules:
         return future, report, measures(report), ()
@@ -253,14 +253,34 @@ def evaluate(
     )
 
 
-def _population(journey: Journey, population: int | None) -> int:
+def population_for(journey: Journey, population: int | None) -> int:
     if population is not None and (isinstance(population, bool) or population < 1):
         msg = f"population must be a whole number of people, 1 or more, not {population!r}"
         raise UsageError(msg, parameter="population")
     return population or journey.population or 1000
 
 
-def _require(journey: object, name: str) -> Journey:
+def _require_report(value: object) -> None:
+    if not isinstance(value, Report):
+        msg = f"baseline must be a Report or None, not {type(value).__name__}"
+        raise JourneymapTypeError(msg)
+
+
+def baseline_report(journey: Journey, population: int, given: Report | None) -> Report:
+    """The baseline Report: the one given (for ``population`` people), else analysed."""
+    if given is None:
+        return analyze(journey, population=population, runs=RUNS)
+    _require_report(given)
+    if given.metrics.population != population:
+        msg = (
+            f"the baseline Report is for {given.metrics.population:,} people, the comparison "
+            f"for {population:,}"
+        )
+        raise UsageError(msg, parameter="baseline")
+    return given
+
+
+def require_journey(journey: object, name: str) -> Journey:
     if not isinstance(journey, Journey):
         msg = f"{name} must be a Journey (from load_journey), not {type(journey).__name__}"
         raise JourneymapTypeError(msg)
@@ -268,18 +288,24 @@ def _require(journey: object, name: str) -> Journey:
 
 
 def compare(
-    journey: Journey, *, scenarios: Sequence[str] = (), population: int | None = None
+    journey: Journey,
+    *,
+    scenarios: Sequence[str] = (),
+    population: int | None = None,
+    baseline: Report | None = None,
 ) -> Comparison:
     """The journey as written (the baseline) against each of its scenarios.
 
     ``scenarios``: the ids to compare (default: every scenario, in file order).
+    ``baseline``: the journey's Report when the caller has it (so the comparison's baseline
+    is the very Report the rest of the page shows); analysed here otherwise.
 
     Raises
     ------
     UsageError
         If the journey has no scenarios, or an id is not one of them.
     """
-    _require(journey, "journey")
+    require_journey(journey, "journey")
     if isinstance(scenarios, str):
         scenarios = (scenarios,)
     known = [s.id for s in journey.scenarios]
@@ -294,8 +320,8 @@ def compare(
         msg = f"no scenario {unknown[0]!r} in journey {journey.id!r} (known: {', '.join(known)})"
         raise UsageError(msg, parameter="scenarios")
     chosen = [s for s in journey.scenarios if not scenarios or s.id in scenarios]
-    pop = _population(journey, population)
-    baseline = analyze(journey, population=pop, runs=_RUNS)
+    pop = population_for(journey, population)
+    baseline = baseline_report(journey, pop, baseline)
     return Comparison(
         journey=journey.id,
         title=journey.title,
@@ -310,18 +336,23 @@ def compare(
 
 
 def compare_journeys(
-    current: Journey, future: Journey, *, population: int | None = None
+    current: Journey,
+    future: Journey,
+    *,
+    population: int | None = None,
+    baseline: Report | None = None,
 ) -> Comparison:
     """A current journey against a future one (a second file); touchpoints matched by id.
 
     Both are analysed for the same number of starters: ``population``, else the current
-    journey's, else 1,000.
+    journey's, else 1,000. ``baseline``: the current journey's Report, as for
+    :func:`compare`.
     """
-    _require(current, "current")
-    _require(future, "future")
-    pop = _population(current, population)
-    base = analyze(current, population=pop, runs=_RUNS)
-    report = analyze(future, population=pop, runs=_RUNS)
+    require_journey(current, "current")
+    require_journey(future, "future")
+    pop = population_for(current, population)
+    base = baseline_report(current, pop, baseline)
+    report = analyze(future, population=pop, runs=RUNS)
     before, after = measures(base), measures(report)
     diff = after.minus(before)
     alternative = Alternative(

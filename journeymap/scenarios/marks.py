@@ -33,6 +33,21 @@ def scenario_marks(before: Journey, after: Journey, scenario: str, label: str) -
     )
 
 
+def credit_scenario(journey: Journey, marks: ScenarioMarks) -> Journey:
+    """The journey with each touchpoint the scenario changed credited to it: where its
+    numbers were the event log's, ``source`` now names the scenario and ``evidence`` is
+    "estimated" (the scenario's numbers are a what-if, not a measurement)."""
+    touched = {*marks.changed, *marks.added}
+    doc = journey.model_dump(mode="json", exclude_defaults=True)
+    credited = False
+    for tp in doc["touchpoints"]:
+        if tp["id"] in touched and tp.get("evidence") == "observed":
+            tp["evidence"] = "estimated"
+            tp["source"] = f"scenario {marks.scenario}: {marks.label}"
+            credited = True
+    return Journey.model_validate(doc) if credited else journey
+
+
 def apply_marked(journey: Journey, scenario_id: str) -> tuple[Journey, ScenarioMarks]:
     """The journey with its scenario ``scenario_id`` applied, and what that changed.
 

@@ -22,7 +22,6 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from ..analysis import analyze
 from ..analysis.flow import find_flow
 from ..analysis.scenario_effects import MAX_RULES, AskOnceRule, find_ask_once_effects
 from ..comparison import Candidate, Suggestions
@@ -32,7 +31,7 @@ from ..graph import build_graph
 from ..models import Journey
 from ..report import Report
 from ..yamlsafe import dump_yaml
-from .comparing import _RUNS, _population, _require, evaluate
+from .comparing import baseline_report, evaluate, population_for, require_journey
 from .model import Scenario
 
 __all__ = ["CandidateAssumptions", "RankBy", "suggest"]
@@ -224,19 +223,21 @@ def suggest(
     assumptions: CandidateAssumptions | None = None,
     population: int | None = None,
     rank_by: RankBy = "hours",
+    baseline: Report | None = None,
 ) -> Suggestions:
     """Candidate changes for ``journey``, each evaluated and ranked (see the module docstring).
+    ``baseline``: the journey's Report when the caller has it (analysed here otherwise).
 
     ``rank_by``: "hours" ranks by people-hours saved per period, then completions gained
     per period, then days saved for finishers; "completions" puts completions first.
     """
-    _require(journey, "journey")
+    require_journey(journey, "journey")
     if rank_by not in ("hours", "completions"):
         msg = f"rank_by must be 'hours' or 'completions', not {rank_by!r}"
         raise UsageError(msg, parameter="rank_by")
     a = assumptions or CandidateAssumptions()
-    pop = _population(journey, population)
-    report = analyze(journey, population=pop, runs=_RUNS)
+    pop = population_for(journey, population)
+    report = baseline_report(journey, pop, baseline)
     proposals = [*_ask_once(report, a), *_warm(report, journey, a), *_faster(report, journey, a)]
     if a.remove_steps:
         proposals += _removable(report, journey)

@@ -1,4 +1,4 @@
-"""The library functions behind the commands: what the CLI does, Python can do the same way."""
+"""The Study behind the commands: what the CLI does, Python does with the same calls."""
 
 from __future__ import annotations
 
@@ -14,14 +14,10 @@ from journeymap import load_journey
 from journeymap.cli import cli
 from journeymap.exceptions import EventLogError, JourneymapTypeError, UsageError
 from journeymap.observed import ColumnMap
-from journeymap.pipeline import (
-    EventOptions,
-    analyze_file,
-    analyze_paths,
-    resolve_events,
-)
 from journeymap.render.text import render_json
 from journeymap.report import Portfolio, Report
+from journeymap.specs import EngineSettings
+from journeymap.study import EventOptions, Study, analyze_file, analyze_paths
 
 EXAMPLES = ROOT / "examples" / "life_events"
 LOG = EXAMPLES / "data" / "disaster-recovery-events.csv"
@@ -46,33 +42,34 @@ def measured(tmp_path: Path) -> Path:
 
 def test_block_and_overrides_merge(measured: Path) -> None:
     journey = load_journey(measured)
-    request = resolve_events(journey, journey_path=measured)
+    study = Study(journey, path=measured)
+    request = study.events
     assert request is not None
     assert request.paths == (str(measured.parent / "data" / LOG.name),)
     assert request.columns == ColumnMap(case="case_id", activity="activity")
-    assert request.timezone == "America/Chicago"
+    assert study.engine.zone == "America/Chicago"
     assert (request.cutoff_days, request.min_cell) == (30.0, 1)
     elsewhere = measured.parent / "elsewhere[1].csv"
     elsewhere.write_text("case_id,activity,timestamp\n")
-    other = resolve_events(
+    other = Study(
         journey,
-        journey_path=measured,
-        options=EventOptions(
+        path=measured,
+        events=EventOptions(
             paths=(str(elsewhere),),
             columns=ColumnMap(case="id"),
             activity_map={"Call": "D1"},
-            timezone="UTC",
             min_cell=5,
         ),
+        engine=EngineSettings(timezone="UTC"),
     )
-    assert other is not None
-    assert other.paths == (str(elsewhere),)
-    assert other.columns == ColumnMap(case="id", activity="activity")
-    assert other.activity_map == {"Call": "D1"}
-    assert (other.timezone, other.min_cell) == ("UTC", 5)
-    assert resolve_events(journey, options=EventOptions(use_journey_block=False)) is None
+    assert other.events is not None
+    assert other.events.paths == (str(elsewhere),)
+    assert other.events.columns == ColumnMap(case="id", activity="activity")
+    assert other.events.activity_map == {"Call": "D1"}
+    assert (other.engine.zone, other.events.min_cell) == ("UTC", 5)
+    assert EventOptions(use_journey_block=False).merged(journey.events, measured) is None
     with pytest.raises(UsageError) as info:
-        resolve_events(journey, options=EventOptions(paths=("nothing-*.csv",)))
+        Study(journey, events=EventOptions(paths=("nothing-*.csv",)))
     assert str(info.value) == (
         "event log 'nothing-*.csv': no such file (or no file matches the pattern)"
     )
@@ -128,7 +125,7 @@ def test_paths_and_population_contracts(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="min_cell must be"):
         EventOptions(min_cell=0)
     with pytest.raises(JourneymapTypeError, match="journey must be a Journey"):
-        resolve_events("j.yaml")  # type: ignore[arg-type]
+        Study("j.yaml")  # type: ignore[arg-type]
     assert isinstance(analyze_paths([path]), Report)
     assert isinstance(analyze_paths([tmp_path]), Portfolio)
 
@@ -136,8 +133,8 @@ def test_paths_and_population_contracts(tmp_path: Path) -> None:
 def test_urls_are_passed_to_the_engine_as_written(measured: Path) -> None:
     """hdfs:// and s3a:// paths are for Spark: the pipeline does not look for them on disk."""
     journey = load_journey(measured)
-    request = resolve_events(
-        journey, options=EventOptions(paths=("s3a://bucket/claims/*.parquet", "hdfs://nn/x.csv"))
+    request = EventOptions(paths=("s3a://bucket/claims/*.parquet", "hdfs://nn/x.csv")).merged(
+        journey.events, measured
     )
     assert request is not None
     assert request.paths == ("s3a://bucket/claims/*.parquet", "hdfs://nn/x.csv")
@@ -151,7 +148,7 @@ def test_feedback_block_may_not_leave_the_journey_folder(tmp_path: Path) -> None
     """The same rule as for event logs: a responses file named in the journey file must be
     inside the journey's folder; elsewhere it must be given explicitly."""
     from journeymap.exceptions import FeedbackError
-    from journeymap.pipeline import FeedbackOptions, resolve_feedback
+    from journeymap.study import FeedbackOptions
 
     secret = tmp_path / "secret.csv"
     secret.write_text("touchpoint,trust\nghp_SECRETTOKEN123,5\n")
@@ -161,14 +158,97 @@ def test_feedback_block_may_not_leave_the_journey_folder(tmp_path: Path) -> None
     path.write_text(tiny_journey_text() + "feedback:\n  path: ../secret.csv\n")
     journey = load_journey(path)
     with pytest.raises(FeedbackError) as info:
-        resolve_feedback(journey, journey_path=path)
+        Study(journey, path=path)
     assert str(info.value).startswith("feedback.path '../secret.csv' points outside the journey's")
     assert "ghp_" not in str(info.value)
-    given = resolve_feedback(
-        journey, journey_path=path, options=FeedbackOptions(paths=(str(secret),))
-    )
+    given = Study(journey, path=path, feedback=FeedbackOptions(paths=(str(secret),))).feedback
     assert given is not None
     assert given.paths == (str(secret),)
     result = CliRunner().invoke(cli, ["analyze", str(path)])
     assert result.exit_code == 1
     assert "ghp_" not in result.output
+
+
+SCENARIO = """scenarios:
+  - id: fast-sba
+    title: SBA decides in a day
+    changes:
+      - {touchpoint: D3, duration: 1d}
+"""
+
+
+@pytest.fixture
+def measured_with_scenario(measured: Path) -> Path:
+    measured.write_text(measured.read_text(encoding="utf-8") + SCENARIO, encoding="utf-8")
+    return measured
+
+
+def test_a_scenario_overrides_the_observed_numbers_and_is_credited(
+    measured_with_scenario: Path,
+) -> None:
+    study = Study.open(measured_with_scenario)
+    now, future = study.report(), study.report("fast-sba")
+    assert now.touchpoint("D3").evidence == "observed"
+    assert now.touchpoint("D3").median_days > 100  # the log: months, not a day
+    d3 = future.touchpoint("D3")
+    assert (d3.median_days, d3.evidence) == (1.0, "estimated")
+    assert d3.source == "scenario fast-sba: SBA decides in a day"
+    assert future.changes is not None and future.changes.changed == ("D3",)
+    # the other touchpoints keep the log's numbers
+    assert future.touchpoint("D1") == now.touchpoint("D1")
+    assert future.observed == now.observed
+    # the command draws the same Report
+    dot = measured_with_scenario.parent / "future.dot"
+    result = CliRunner().invoke(
+        cli, ["render", str(measured_with_scenario), "--scenario", "fast-sba", "-o", str(dot)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 day" in dot.read_text(encoding="utf-8")
+    assert "118.6" not in dot.read_text(encoding="utf-8")
+
+
+def test_one_baseline_for_the_report_the_comparison_and_the_suggestions(
+    measured_with_scenario: Path,
+) -> None:
+    study = Study.open(measured_with_scenario)
+    report = study.report()
+    comparison = study.compare(("fast-sba",))
+    assert comparison.baseline_report is report
+    assert comparison.baseline.completion_per_1000 == report.metrics.completion_rate * 1000
+    alternative = comparison.alternatives[0]
+    assert alternative.measures.completion_per_1000 == pytest.approx(
+        study.report("fast-sba").metrics.completion_rate * 1000, abs=1e-9
+    )
+    assert alternative.measures.expected_days == pytest.approx(
+        study.report("fast-sba").metrics.expected_days_for_completers, abs=1e-9
+    )
+    assert study.suggest().candidates  # evaluated against the same measured baseline
+    page = measured_with_scenario.parent / "page.html"
+    result = CliRunner().invoke(
+        cli,
+        ["report", str(measured_with_scenario), "--scenario", "fast-sba", "-o", str(page)],
+    )
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    future = html[html.index('id="scenario-h"') :]
+    shown = f"{report.metrics.completion_rate * 1000:,.1f}"
+    assert shown in future  # the comparison's baseline is the page's measured journey
+    unmeasured = Study.open(measured_with_scenario, events=EventOptions(use_journey_block=False))
+    assert f"{unmeasured.report().metrics.completion_rate * 1000:,.1f}" not in future
+
+
+def test_the_study_reads_the_log_once(measured: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import journeymap.events as events
+
+    calls: list[int] = []
+    real = events.read_events
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(events, "read_events", counted)
+    study = Study.open(measured)
+    study.report()
+    study.compare(other=Study.open(measured))
+    assert len(calls) == 2  # one per study, not one per variant
