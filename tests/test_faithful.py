@@ -253,13 +253,15 @@ class TestParallel:
 
     def test_handoffs_and_ping_pong(self, report: Report) -> None:
         pairs = [(h.from_touchpoint, h.to_touchpoint, h.ping_pong) for h in report.handoffs]
-        # the city sends the person to the state and the IRS, who both send them back
+        # the city sends the person to the state and the IRS at once; they come back to the
+        # city from the state, whose branch (30 days) they finish last: the IRS's (8 days) was
+        # done in parallel, earlier, so c2 -> j is no handoff
         assert pairs == [
             ("s", "b1", True),
             ("s", "c1", True),
             ("b1", "j", False),
-            ("c2", "j", False),
         ]
+        assert report.handoffs[2].people == pytest.approx(1000)
         assert len([f for f in report.findings if f.kind == "ping_pong"]) == 2
 
     def test_story(self, report: Report) -> None:
@@ -343,3 +345,49 @@ def test_a_milestone_join_is_passed_through() -> None:
     assert r.behind_the_scenes == ()
     plain = analyze(parse_journey(MEETING.replace(" kind: milestone,", "")))
     assert plain.metrics.handoff_count == 5  # s->b, s->c, b->m, c->m, m->v
+
+
+IDENTITY_THEFT = """journeymap: 1
+id: identity-theft
+title: Recovering from identity theft
+agencies:
+  - {id: FTC, name: Federal Trade Commission, level: federal}
+  - {id: IRS, name: Internal Revenue Service, level: federal}
+  - {id: EXP, name: Experian, level: private}
+  - {id: DMV, name: State DMV, level: state}
+touchpoints:
+  - {id: report, name: Report the theft, agency: FTC, duration: 1d, split: all,
+     next: [irs, credit, licence]}
+  - {id: irs, name: Identity protection PIN and corrected return, agency: IRS, duration: 390d,
+     drop_off: 0.1, next: together}
+  - {id: credit, name: Credit freeze, agency: EXP, duration: 3d, next: together}
+  - {id: licence, name: Replace the driver licence, agency: DMV, duration: 14d, next: together}
+  - {id: together, name: Everything is filed, agency: FTC, kind: milestone, join: all,
+     next: refund}
+  - {id: refund, name: Receive the corrected refund, agency: IRS, duration: 21d}
+"""
+
+
+def test_out_of_a_join_the_person_comes_from_the_branch_they_finish_last() -> None:
+    """The IRS branch takes 13 months, the others weeks: people finish the block with the IRS,
+    the next step's agency, so the arrow out of the join is no handoff, and no arrow into it
+    from the credit bureau or the DMV is one either."""
+    report = analyze(parse_journey(IDENTITY_THEFT))
+    pairs = [(h.from_touchpoint, h.to_touchpoint, h.from_agency) for h in report.handoffs]
+    assert pairs == [
+        ("report", "irs", "FTC"),
+        ("report", "credit", "FTC"),
+        ("report", "licence", "FTC"),
+    ]
+    assert report.handoff_matrix == {"FTC": {"IRS": 1000.0, "EXP": 1000.0, "DMV": 1000.0}}
+    # the DMV's branch made slowest: people now come to the IRS refund from the DMV
+    slow = analyze(parse_journey(IDENTITY_THEFT.replace("duration: 14d", "duration: 500d")))
+    last = slow.handoffs[-1]
+    assert (last.from_touchpoint, last.to_touchpoint, last.from_agency, last.to_agency) == (
+        "together",
+        "refund",
+        "DMV",
+        "IRS",
+    )
+    assert last.via == ("together",)
+    assert last.people == pytest.approx(900)  # the 10% who give up with the IRS never join

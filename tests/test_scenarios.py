@@ -304,7 +304,9 @@ def test_parallel_block_by_hand() -> None:
     assert after.completion_per_1000 == pytest.approx(400)
     assert after.requests == pytest.approx(1)  # x asks everyone; y (a later branch) no longer
     assert after.repeat_requests == pytest.approx(0)
-    assert base.handoffs == pytest.approx(2)  # s->y, y->j
+    # s->y, and y->j for the half who finish with the DMV: without durations the branches
+    # tie, so people are split equally between the branches they finish last
+    assert base.handoffs == pytest.approx(1.5)
     future = apply_scenario(parse_journey(PARALLEL), scenario([{"ask_once": "ssn"}]))
     assert future.touchpoint("y").asks == ()
 

@@ -17,6 +17,14 @@ scenes"), counted separately. Arrows touching a milestone are neither.
 One row per arrow: when people reach an arrow through a passed-through touchpoint from
 several agencies, the row counts all who come from an agency other than the receiving one,
 and names the agency most of them come from.
+
+**Out of a parallel block** the person comes from the branch they finish last: each branch
+takes its slowest path (the medians and waits the analysis uses, a nested block as its
+slowest branch) and the slowest branch is the one people finish last (branches that tie
+share the people equally). So the join (a milestone, or the step that waits for every
+branch) is reached from that branch's agency, and only the arrow from that branch into a
+person-facing join can be a handoff: the person dealt with the other agencies in parallel,
+earlier, and was not sent from them (``docs/methods.md``).
 """
 
 from __future__ import annotations
@@ -25,9 +33,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..graph import handoff_boundary
+from ..graph import Block, handoff_boundary
 from ..report import Exchange, Handoff
 from .flow import Flow
+from .structure import find_back_edges
 
 __all__ = ["PersonSide", "find_exchanges", "find_person_side", "is_transparent"]
 
@@ -55,6 +64,55 @@ class PersonSide:
     edges: frozenset[tuple[str, str]]
 
 
+def _branch_days(
+    G: nx.DiGraph, block: Block, members: tuple[str, ...], back: frozenset[tuple[str, str]]
+) -> float:
+    """The days of a branch's slowest path from the split to the join (medians and waits;
+    arrows back to an earlier touchpoint left out)."""
+    if not members:
+        return float(G.edges[block.split, block.join]["wait_days"] or 0.0)
+    inside = set(members)
+    H = nx.DiGraph()
+    H.add_nodes_from(["\0split", "\0join"])
+    order = {n: G.nodes[n]["order"] for n in members}
+    for u in sorted(members, key=order.__getitem__):
+        here = float(G.nodes[u]["median_days"] or 0.0)
+        if G.has_edge(block.split, u):
+            H.add_edge("\0split", u, days=float(G.edges[block.split, u]["wait_days"] or 0.0))
+        for v in G.successors(u):
+            wait = float(G.edges[u, v]["wait_days"] or 0.0)
+            if v == block.join:
+                H.add_edge(u, "\0join", days=here + wait)
+            elif v in inside and (u, v) not in back:
+                H.add_edge(u, v, days=here + wait)
+    if not nx.has_path(H, "\0split", "\0join"):
+        return 0.0
+    return float(nx.dag_longest_path_length(H, weight="days"))
+
+
+def last_branches(G: nx.DiGraph, flow: Flow) -> dict[str, dict[str, tuple[float, float]]]:
+    """For each join, each touchpoint it is reached from: the share of people at the join who
+    come from it, and the probability that its branch is the one people finish last (module
+    docstring)."""
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    back = find_back_edges(G) if flow.blocks else frozenset()
+    for block in flow.blocks:
+        days = [_branch_days(G, block, members, back) for members in block.branches]
+        slowest = max(days)
+        last = [i for i, d in enumerate(days) if d >= slowest - 1e-9]
+        found: dict[str, tuple[float, float]] = {}
+        for i in last:
+            members = set(block.branches[i]) or {block.split}
+            into = [p for p in G.predecessors(block.join) if p in members]
+            total = sum(flow.edge_flow[(p, block.join)] for p in into)
+            for p in into:
+                part = flow.edge_flow[(p, block.join)] / total if total > 0 else 1 / len(into)
+                share, chance = found.get(p, (0.0, 0.0))
+                found[p] = (share + part / len(last), chance + 1 / len(last))
+        out[block.join] = found
+    return out
+
+
 def _origins(G: nx.DiGraph, flow: Flow) -> dict[str, dict[str, float]]:
     """For each transparent touchpoint: the agencies of the person-facing touchpoints people
     come from (through other transparent ones), as parts of the flow into it.
@@ -63,6 +121,7 @@ def _origins(G: nx.DiGraph, flow: Flow) -> dict[str, dict[str, float]]:
     transparent steps the people coming round again are left out of the mix.
     """
     out: dict[str, dict[str, float]] = {}
+    joins = last_branches(G, flow)
     order = {n: G.nodes[n]["order"] for n in G.nodes}
     for root in sorted(G.nodes, key=order.__getitem__):
         if root in out or not is_transparent(G, root):
@@ -87,6 +146,8 @@ def _origins(G: nx.DiGraph, flow: Flow) -> dict[str, dict[str, float]]:
             mix: dict[str, float] = {}
             for p in preds:
                 weight = flow.edge_flow[(p, node)] / inflow if inflow > 0 else 0.0
+                if node in joins:  # out of a parallel block: from the branch finished last
+                    weight = joins[node].get(p, (0.0, 0.0))[0]
                 source = out.get(p, {}) if is_transparent(G, p) else {G.nodes[p]["agency"]: 1.0}
                 for agency, part in source.items():
                     mix[agency] = mix.get(agency, 0.0) + weight * part
@@ -119,6 +180,7 @@ def find_person_side(G: nx.DiGraph, *, flow: Flow, population: int) -> PersonSid
     """The handoffs a person feels, in file order of the arrow's source (see the module)."""
     agencies = G.graph["agencies"]
     origins = _origins(G, flow)
+    joins = last_branches(G, flow)
     frontiers: dict[str, frozenset[str]] = {}
     rows: list[Handoff] = []
     carried: set[tuple[str, str]] = set()
@@ -128,6 +190,9 @@ def find_person_side(G: nx.DiGraph, *, flow: Flow, population: int) -> PersonSid
             continue
         to_agency = G.nodes[v]["agency"]
         sources = origins[u] if is_transparent(G, u) else {G.nodes[u]["agency"]: 1.0}
+        if v in joins:  # into a join: only from the branch people finish last
+            chance = joins[v].get(u, (0.0, 0.0))[1]
+            sources = {a: part * chance for a, part in sources.items()}
         away = {a: part for a, part in sources.items() if a != to_agency and part > 0}
         if not away:
             continue
