@@ -22,6 +22,7 @@ from .frozen import FrozenMap, record, to_plain
 __all__ = [
     "CONTRACT_VERSION",
     "DEFAULT_POPULATION",
+    "SEVERITIES",
     "AgencyInfo",
     "Arrow",
     "Bottleneck",
@@ -80,6 +81,8 @@ def contract_dict(kind: str, value: Any) -> dict[str, Any]:
 
 
 Severity = Literal["high", "medium", "low", "info"]
+#: The severities, most severe first: the order findings are told in.
+SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low", "info")
 Boundary = Literal["agency", "department", "level"]
 Scope = Literal["cross_agency", "same_agency"]
 EdgeKind = Literal["sequence", "alternative", "parallel"]

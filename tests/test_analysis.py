@@ -12,7 +12,6 @@ from journeymap.analysis import (
     find_critical_path,
     find_expected_days,
     find_flow,
-    find_handoffs,
     simulate,
 )
 from journeymap.graph import build_graph
@@ -92,7 +91,7 @@ class TestLinear:
         assert r.touchpoint("a").asks_again == ()
 
     def test_handoff_boundaries(self) -> None:
-        handoffs = list(find_handoffs(build_graph(journey(LINEAR))))
+        handoffs = analyze(journey(LINEAR)).handoffs
         assert [(h.from_touchpoint, h.to_touchpoint, h.boundary) for h in handoffs] == [
             ("a", "b", "agency"),  # same department X
             ("b", "c", "level"),  # federal -> state

@@ -15,14 +15,24 @@ Severity rules (documented in docs/methods.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 import networkx as nx
 
 from .. import fmt
-from ..report import Bottleneck, Finding, Report, Severity
+from ..feedback_types import BurdenSummary, FeedbackSummary
+from ..report import SEVERITIES, Bottleneck, Finding, ObservedSummary, Report, Severity
+from .feedback_join import find_burden, join_feedback
+from .observed_view import observed_findings
 
-__all__ = ["build_findings"]
+if TYPE_CHECKING:
+    from ..feedback_types import ObservedFeedback
+    from ..models import Journey
 
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+__all__ = ["FINDERS", "Finder", "FindingContext", "Found", "build_findings", "run_finders"]
 _GOVERNMENT = frozenset({"federal", "state", "local", "tribal", "territorial"})
 
 
@@ -394,21 +404,79 @@ def _evidence_findings(G: nx.DiGraph, report: Report) -> list[Finding]:
     return out
 
 
-def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Finding, ...]:
-    """All findings of a report, most severe first (stable within a severity).
+@dataclass(frozen=True)
+class Finder:
+    """A registered producer of findings: its ``kind``, what it reads (``source``: "journey",
+    "observed", "feedback" or "burden") and the function."""
 
-    One function per kind of finding; each reads the Report (and the graph for names and
-    evidence) and returns its findings in its own order.
-    """
-    out = [
-        *_bottleneck_findings(G, report, top=top),
-        *_duplicate_findings(G, report, top=top),
-        *_reissue_findings(G, report),
-        *_drop_off_findings(G, report, top=top),
-        *_ping_pong_findings(G, report),
-        *_handoff_findings(G, report),
-        *_time_tax_findings(G, report),
-        *_evidence_findings(G, report),
-    ]
-    out.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
-    return tuple(out)
+    kind: str
+    source: str
+    find: Callable[[FindingContext], Iterable[Finding]]
+
+
+class FindingContext:
+    """What finders read: the graph, the Report's numbers, ``top``, the designed-vs-observed
+    summary, the feedback and the journey (for its forms); the feedback join and the burden
+    are computed once here, for their findings and for the Report."""
+
+    def __init__(
+        self,
+        *,
+        G: nx.DiGraph,
+        report: Report,
+        top: int,
+        observed: ObservedSummary | None = None,
+        feedback: ObservedFeedback | None = None,
+        journey: Journey | None = None,
+    ) -> None:
+        self.G, self.report, self.top = G, report, top
+        self.observed, self.feedback, self.journey = observed, feedback, journey
+
+    @cached_property
+    def voice(self) -> tuple[FeedbackSummary | None, tuple[Finding, ...]]:
+        if self.feedback is None:
+            return None, ()
+        return join_feedback(self.report, self.feedback, self.journey)
+
+    @cached_property
+    def burden(self) -> tuple[BurdenSummary | None, tuple[Finding, ...]]:
+        return find_burden(self.report, self.journey)
+
+
+#: Every finder, in the order their findings are told within a severity.
+FINDERS: tuple[Finder, ...] = (
+    Finder("bottleneck", "journey", lambda c: _bottleneck_findings(c.G, c.report, top=c.top)),
+    Finder("duplicate_request", "journey", lambda c: _duplicate_findings(c.G, c.report, top=c.top)),
+    Finder("reissued_request", "journey", lambda c: _reissue_findings(c.G, c.report)),
+    Finder("drop_off", "journey", lambda c: _drop_off_findings(c.G, c.report, top=c.top)),
+    Finder("ping_pong", "journey", lambda c: _ping_pong_findings(c.G, c.report)),
+    Finder("handoff", "journey", lambda c: _handoff_findings(c.G, c.report)),
+    Finder("time_tax", "journey", lambda c: _time_tax_findings(c.G, c.report)),
+    Finder("evidence", "journey", lambda c: _evidence_findings(c.G, c.report)),
+    Finder("feedback", "feedback", lambda c: c.voice[1]),
+    Finder("segment_gap, trend", "observed", lambda c: observed_findings(c.observed)),
+    Finder("burden", "burden", lambda c: c.burden[1]),
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """The findings, most severe first, and the feedback and burden sections they came with."""
+
+    findings: tuple[Finding, ...]
+    feedback: FeedbackSummary | None
+    burden: BurdenSummary | None
+
+
+def run_finders(context: FindingContext, finders: Sequence[Finder] = FINDERS) -> Found:
+    """Every finder's findings, sorted by :data:`~journeymap.report.SEVERITIES` (stable:
+    within a severity, in the finders' order)."""
+    found = [f for finder in finders for f in finder.find(context)]
+    found.sort(key=lambda f: SEVERITIES.index(f.severity))
+    return Found(tuple(found), context.voice[0], context.burden[0])
+
+
+def build_findings(G: nx.DiGraph, report: Report, *, top: int = 5) -> tuple[Finding, ...]:
+    """The findings of the journey itself (no log, feedback or forms), most severe first."""
+    journey = [f for f in FINDERS if f.source == "journey"]
+    return run_finders(FindingContext(G=G, report=report, top=top), journey).findings
