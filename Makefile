@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= build/demo
 EXAMPLE ?= examples/life_events/transition-to-civilian-life.yaml
 
-.PHONY: demo test lint typecheck unit schema venv clean bench gallery sysdeps lsp
+.PHONY: demo test check lint typecheck unit schema venv clean bench gallery sysdeps lsp
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "journeymap needs Python >= 3.11")'
@@ -75,6 +75,15 @@ $(LSP_STAMP):
 lsp: $(LSP_STAMP)
 
 test: sysdeps lint lsp unit
+
+# The fast loop while developing: lint and every test but Spark's and the browser's
+# (`make test` still runs everything, as CI does).
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict journeymap
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/pytest -q -m "not spark and not browser" -p no:cacheprovider
 
 schema: $(STAMP)
 	$(BIN)/journeymap schema > schemas/journey.schema.json

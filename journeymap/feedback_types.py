@@ -10,8 +10,11 @@ words: never a respondent identifier, a free-text answer or a row's values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from .frozen import record
 
 __all__ = [
     "DRIVERS_V2",
@@ -27,6 +30,7 @@ __all__ = [
     "Tally",
     "TrustLink",
     "TrustSplit",
+    "UnknownValue",
 ]
 
 #: The instruments journeymap reads.
@@ -129,7 +133,16 @@ class ObservedFeedback:
 # -- what the Report shows -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
+class UnknownValue:
+    """A value of the touchpoint column that matches no touchpoint, and how many responses
+    carry it."""
+
+    value: str
+    responses: int
+
+
+@record
 class FeedbackMeasure:
     """One measure of one row: the share agreeing (or flagging a driver) with its 95 % Wilson
     interval, and for A-11 v1 Likert items the mean score (1-5). Everything but ``item``,
@@ -145,7 +158,7 @@ class FeedbackMeasure:
     suppressed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FeedbackRow:
     """Feedback at one touchpoint (``touchpoint`` None: the whole journey), in one period or
     segment when those are set. ``response_rate`` = responses / ``people_served`` where the
@@ -169,7 +182,7 @@ class FeedbackRow:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TrustLink:
     """How trust agreement differs between responses with and without a driver.
 
@@ -190,7 +203,7 @@ class TrustLink:
     supported: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FeedbackSummary:
     """Customer feedback joined to the journey: per touchpoint, journey-wide, over time and by
     segment, with the reconciliation of the rows and the links between drivers and trust."""
@@ -201,9 +214,9 @@ class FeedbackSummary:
     trust_scale: str | None
     rows_read: int
     rows_used: int
-    rejected: dict[str, int]
-    rejected_examples: dict[str, tuple[str, ...]]
-    unknown_touchpoints: tuple[tuple[str, int], ...]
+    rejected: Mapping[str, int]
+    rejected_examples: Mapping[str, tuple[str, ...]]
+    unknown_touchpoints: tuple[UnknownValue, ...]
     first_submitted: str | None
     last_submitted: str | None
     min_cell: int
@@ -220,7 +233,7 @@ class FeedbackSummary:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BurdenRow:
     """A touchpoint's forms: their PRA burden estimate per response beside its effort.
 
@@ -240,7 +253,7 @@ class BurdenRow:
     gap: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BurdenSummary:
     """Paperwork burden estimates beside the effort people report, per period."""
 

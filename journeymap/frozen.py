@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import typing
 from collections.abc import Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -106,10 +107,28 @@ def settle(value: float) -> float:
     return float(f"{value:.{DIGITS}g}") + 0.0
 
 
+_FLOATS: dict[type, frozenset[str]] = {}
+
+
+def _float_fields(cls: type) -> frozenset[str]:
+    """The fields of a record declared as a float (or an optional one)."""
+    found = _FLOATS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = frozenset(
+            name for name, hint in hints.items() if hint is float or hint == float | None
+        )
+        _FLOATS[cls] = found
+    return found
+
+
 def _settle(self: Any) -> None:
+    floats = _float_fields(type(self))
     for name in self.__dataclass_fields__:
         value = getattr(self, name)
-        if isinstance(value, float | dict | list | tuple):
+        if isinstance(value, int) and not isinstance(value, bool) and name in floats:
+            object.__setattr__(self, name, float(value))
+        elif isinstance(value, float | dict | list | tuple):
             object.__setattr__(self, name, freeze(value))
 
 

@@ -48,6 +48,11 @@ touchpoints:
 """
 
 
+# Every property test: the same examples on every run (a failure in CI is a failure here),
+# no example database, no deadline (timing belongs in benchmarks/).
+settings.register_profile("journeymap", derandomize=True, database=None, deadline=None)
+settings.load_profile("journeymap")
+
 # The fuzz suites (tests/test_fuzz_*.py): the same examples on every run, no deadline.
 settings.register_profile(
     "fuzz",

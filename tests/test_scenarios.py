@@ -405,7 +405,9 @@ def test_an_unknown_touchpoint_key_is_named() -> None:
 def test_the_package_exports_the_functions() -> None:
     import journeymap
     from journeymap import scenarios
+    from journeymap.scenarios.comparing import compare
+    from journeymap.scenarios.suggesting import suggest
 
-    assert callable(journeymap.compare) and callable(scenarios.compare)
-    assert callable(journeymap.suggest) and callable(scenarios.suggest)
+    assert journeymap.compare is scenarios.compare is compare
+    assert journeymap.suggest is scenarios.suggest is suggest
     assert journeymap.apply_scenario is scenarios.apply_scenario

@@ -33,6 +33,7 @@ from ..feedback_types import (
     ObservedFeedback,
     Tally,
     TrustLink,
+    UnknownValue,
 )
 from ..models import Journey
 from ..report import Finding, Report
@@ -359,7 +360,7 @@ def join_feedback(
         rows_used=obs.rows_used,
         rejected=dict(obs.rejected),
         rejected_examples=dict(obs.rejected_examples),
-        unknown_touchpoints=obs.unknown_values,
+        unknown_touchpoints=tuple(UnknownValue(v, n) for v, n in obs.unknown_values),
         first_submitted=obs.first_submitted,
         last_submitted=obs.last_submitted,
         min_cell=obs.min_cell,

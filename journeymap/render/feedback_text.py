@@ -74,7 +74,7 @@ def _head(s: FeedbackSummary) -> list[str]:
     ]
     out += [f"  first rows with {k}: {'; '.join(v)}" for k, v in s.rejected_examples.items()]
     if s.unknown_touchpoints:
-        shown = ", ".join(f"{v!r} ({n:,})" for v, n in s.unknown_touchpoints[:8])
+        shown = ", ".join(f"{u.value!r} ({u.responses:,})" for u in s.unknown_touchpoints[:8])
         out.append(f"Touchpoint values not matched (map them to touchpoint ids): {shown}")
     j = s.journey
     rate = f", {fmt.percent(j.response_rate)} of visits" if j.response_rate else ""

@@ -260,7 +260,7 @@ def _summary(s: FeedbackSummary) -> tuple[str, ...]:
         f"answers (n); a cell with fewer than {s.min_cell} answers is suppressed.",
     ]
     if s.unknown_touchpoints:
-        shown = ", ".join(f"{v} ({n:,})" for v, n in s.unknown_touchpoints[:8])
+        shown = ", ".join(f"{u.value} ({u.responses:,})" for u in s.unknown_touchpoints[:8])
         out.append(f"Touchpoint values not matched to a step: {shown}.")
     return tuple(out)
 
