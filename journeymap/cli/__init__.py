@@ -18,6 +18,7 @@ import click
 
 from ..exceptions import JourneyFileError, JourneymapError, UsageError
 from . import commands as commands
+from . import reference as reference
 from .app import cli, echo_err, usage_error
 
 __all__ = ["cli", "main"]

@@ -1,23 +1,27 @@
-"""The commands: each parses its options, calls one library function and writes the result.
+"""The commands that analyse a journey: each is a Study, one method and one renderer.
 
-Heavy modules (networkx, jinja2, graphviz, duckdb) are imported inside the command bodies, so
-``journeymap validate`` loads none of them.
+Heavy modules (networkx, jinja2, graphviz, duckdb) are imported inside the command bodies;
+the commands about the format itself (validate, schema, catalog) are in :mod:`.reference`.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from ..exceptions import UsageError
-from ..fmt import json_text, terminal_text
-from ..report import CONTRACT_VERSION
+from ..fmt import terminal_text
 from .app import cli, echo_err
+from .glue import (
+    check_output,
+    journey_files,
+    map_settings,
+    one_journey,
+    open_study,
+    other_inputs,
+    write,
+)
 from .options import (
     event_options,
     feedback_options,
@@ -27,191 +31,7 @@ from .options import (
     scenario_option,
 )
 
-if TYPE_CHECKING:
-    from ..render.map import MapOptions
-    from ..study import Study
-
-__all__ = ["analyze", "catalog", "compare", "render", "report", "schema", "summary", "validate"]
-
-
-def _journey_files(paths: Sequence[str]) -> list[Path]:
-    from ..loading import find_journey_files
-
-    files = list(find_journey_files(paths))
-    if not files:
-        msg = f"no journey files (*.yaml, *.yml) found in {', '.join(paths)}"
-        raise UsageError(msg)
-    return files
-
-
-def _one_journey(path: str) -> Path:
-    """The one journey file a command works on (a folder is a usage error)."""
-    if Path(path).is_dir():
-        msg = f"{path}: is a folder; this command takes one journey file"
-        raise UsageError(msg)
-    return _journey_files([path])[0]
-
-
-def _write(output: str | None, text: str, *, inputs: Sequence[str | Path] = ()) -> None:
-    """Write to standard output, or to a file by the rules of :mod:`journeymap.output`."""
-    if output is None or output == "-":
-        click.echo(text, nl=False)
-        return
-    from ..output import write_output
-
-    write_output(output, text.encode("utf-8"), inputs=inputs)
-
-
-def _check_output(output: str | None, inputs: Sequence[str | Path]) -> None:
-    """Refuse a bad output path before any work is done."""
-    if output is not None and output != "-":
-        from ..output import check_output
-
-        check_output(output, inputs=inputs)
-
-
-def _sources(kw: dict[str, Any]) -> dict[str, Any]:
-    """The event-log, feedback and engine options of a command, as the Study takes them."""
-    from ..loading import load_mapping
-    from ..observed import ColumnMap
-    from ..specs import EngineSettings, EventOptions, FeedbackOptions
-
-    return {
-        "events": EventOptions(
-            paths=tuple(kw["event_logs"]),
-            activity_map=load_mapping(kw["map_file"]) if kw["map_file"] else {},
-            columns=ColumnMap(
-                case=kw["case_column"],
-                activity=kw["activity_column"],
-                timestamp=kw["timestamp_column"],
-                lifecycle=kw["lifecycle_column"],
-            ),
-            since=kw["since"],
-            until=kw["until"],
-            cutoff_days=kw["cutoff"],
-            min_cell=kw["min_cell"] or 1,
-            use_journey_block=not kw["no_events"],
-            strict=kw["strict_log"],
-            ends=tuple(kw["ends"]),
-            by=kw.get("by"),
-            every=kw.get("every"),
-        ),
-        "feedback": FeedbackOptions(
-            paths=tuple(kw.get("feedback_files", ())),
-            instrument=kw.get("instrument"),
-            mapping=load_mapping(kw["feedback_map"]) if kw.get("feedback_map") else {},
-            every=kw.get("every"),
-            by=kw.get("by"),
-            min_cell=kw["min_cell"],
-        ),
-        "engine": EngineSettings(
-            engine=kw.get("log_engine") or "duckdb",
-            timezone=kw["timezone"],
-            master=kw.get("spark_master"),
-        ),
-    }
-
-
-def _inputs(kw: dict[str, Any]) -> list[str | Path]:
-    """The files a command reads besides the journey (never to be overwritten)."""
-    named = [kw.get("map_file"), kw.get("feedback_map")]
-    return [*kw["event_logs"], *kw.get("feedback_files", ()), *(n for n in named if n)]
-
-
-def _study(path: Path, kw: dict[str, Any], **options: Any) -> Study:
-    """The Study of one journey file with the command's sources and analysis options."""
-    from ..specs import AnalysisOptions
-    from ..study import Study
-
-    return Study.open(
-        path, options=AnalysisOptions(**options), progress=_progress(), **_sources(kw)
-    )
-
-
-def _progress() -> Any:
-    if not sys.stderr.isatty():
-        return None
-    return lambda stage: echo_err(f"events: {stage}...")
-
-
-def _map_options(kw: dict[str, Any], engine: str | None = None) -> MapOptions:
-    from ..render.map import MapOptions
-
-    options: MapOptions = MapOptions(
-        lanes=kw["lanes"],
-        direction=kw["direction"],
-        engine=engine or kw["engine"],  # type: ignore[arg-type]  # click.Choice checked it
-        top=kw["mark_top"],
-        theme=kw["theme"],
-        colour_by=kw["colour_by"],
-        overlay=kw["overlay"],
-    )
-    return options
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: one line per problem; json: a document for editors and CI.",
-)
-@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems, not the 'ok' lines.")
-def validate(paths: tuple[str, ...], fmt: str, strict: bool, quiet: bool) -> None:
-    """Check journey files (or directories of them) against the format.
-
-    Every problem is reported, located as file:line:col, with the field, the bad value and
-    how to fix it. Exits 0 when all files are valid, 1 when any is not, 2 on bad usage.
-
-    \b
-    Examples:
-        journeymap validate examples/life_events
-        journeymap validate my-journey.yaml --format json
-    """
-    from ..loading import check_journey_file
-
-    results = [check_journey_file(path) for path in _journey_files(paths)]
-    failed = [r for r in results if not r.ok or (strict and r.warnings)]
-    if fmt == "json":
-        doc = {
-            "contract": "validation",
-            "contract_version": CONTRACT_VERSION,
-            "valid": len(results) - len(failed),
-            "invalid": len(failed),
-            "files": [
-                {
-                    "file": r.source,
-                    "valid": r not in failed,
-                    "errors": len(r.errors),
-                    "warnings": len(r.warnings),
-                    "problems": [p.to_dict() for p in r.problems],
-                }
-                for r in results
-            ],
-        }
-        click.echo(json_text(doc), nl=False)
-    else:
-        for r in results:
-            for problem in r.problems:
-                click.echo(terminal_text(str(problem)))
-            if r.journey is not None and not quiet and r not in failed:
-                n, a = len(r.journey.touchpoints), len(r.journey.agencies)
-                click.echo(terminal_text(f"{r.source}: ok ({n} touchpoints, {a} agencies)"))
-        if len(results) > 1 or failed:
-            errors = sum(len(r.errors) for r in results)
-            warnings = sum(len(r.warnings) for r in results)
-            echo_err(
-                f"{len(results)} file{'s' if len(results) != 1 else ''} checked: "
-                f"{len(results) - len(failed)} valid, {len(failed)} invalid "
-                f"({errors} error{'s' if errors != 1 else ''}, "
-                f"{warnings} warning{'s' if warnings != 1 else ''})"
-            )
-    if failed:
-        sys.exit(1)
+__all__ = ["analyze", "compare", "render", "report", "summary"]
 
 
 @cli.command()
@@ -277,11 +97,11 @@ def analyze(
     from ..render.text import render_json, render_markdown, render_portfolio, render_text
     from ..report import Portfolio, Report
 
-    files = _journey_files(paths)
-    inputs: list[str | Path] = [*files, *_inputs(events)]
-    _check_output(output, inputs)
+    files = journey_files(paths)
+    inputs: list[str | Path] = [*files, *other_inputs(events)]
+    check_output(output, inputs)
     knobs = {"population": population, "seed": seed, "runs": runs, "top": top}
-    studies = [_study(f, events, **knobs) for f in files]
+    studies = [open_study(f, events, **knobs) for f in files]
     result: Report | Portfolio = studies[0].report()
     if len(files) > 1 or any(Path(p).is_dir() for p in paths):
         result = build_portfolio([s.journey for s in studies], [s.report() for s in studies])
@@ -293,7 +113,7 @@ def analyze(
         )
     else:
         text = render_portfolio(result, fmt_name=fmt, top=max(top, 10))
-    _write(output, text, inputs=inputs)
+    write(output, text, inputs=inputs)
 
 
 @cli.command()
@@ -336,12 +156,12 @@ def report(
     """
     from ..render.html import write_narrative
 
-    journey_file = _one_journey(path)
-    _check_output(output, [journey_file, *_inputs(kw)])
-    study = _study(journey_file, kw, population=population)
+    journey_file = one_journey(path)
+    check_output(output, [journey_file, *other_inputs(kw)])
+    study = open_study(journey_file, kw, population=population)
     result = study.report()
     comparison = study.compare((scenario,)) if scenario is not None else None
-    options = None if kw["engine"] == "none" else _map_options(kw)
+    options = None if kw["engine"] == "none" else map_settings(kw)
     why = write_narrative(
         result, output, map_options=options, template_dir=template_dir, comparison=comparison
     )
@@ -389,10 +209,10 @@ def render(path: str, output: str, population: int | None, scenario: str | None,
         raise click.UsageError(msg)
     fmt = format_from_suffix(output)
     chosen = choose_engine(kw["engine"], fmt)
-    journey_file = _one_journey(path)
-    _check_output(output, [journey_file, *_inputs(kw)])
-    result = _study(journey_file, kw, population=population).report(scenario)
-    used = write_map(result, output, _map_options(kw, chosen if chosen != "none" else "auto"))
+    journey_file = one_journey(path)
+    check_output(output, [journey_file, *other_inputs(kw)])
+    result = open_study(journey_file, kw, population=population).report(scenario)
+    used = write_map(result, output, map_settings(kw, chosen if chosen != "none" else "auto"))
     how = {"system": "system Graphviz", "wasm": "WebAssembly Graphviz", "none": "DOT source"}
     click.echo(
         terminal_text(
@@ -400,67 +220,6 @@ def render(path: str, output: str, population: int | None, scenario: str | None,
             f"{len(result.agencies)} agencies ({fmt}, {how.get(used, used)})"
         )
     )
-
-
-@cli.command()
-@output_option(required=False, help="Write the schema to this file instead of standard output.")
-@click.option(
-    "--report", "kind", flag_value="report", help="The schema of analyze's JSON (the Report)."
-)
-@click.option("--comparison", "kind", flag_value="comparison", help="The schema of compare's JSON.")
-@click.option(
-    "--suggestions",
-    "kind",
-    flag_value="suggestions",
-    help="The schema of --suggest's JSON.",
-)
-@click.option(
-    "--portfolio", "kind", flag_value="portfolio", help="The schema of analyze DIR's JSON."
-)
-def schema(output: str | None, kind: str | None) -> None:
-    """Print a JSON Schema: of journey files (the default, for editors), or of the JSON
-    documents journeymap writes (each names its contract and contract_version).
-
-    \b
-    Examples:
-        journeymap schema -o schemas/journey.schema.json
-        journeymap schema --report -o schemas/report.schema.json
-    """
-    if kind is None:
-        from ..schema import journey_schema_json
-
-        _write(output, journey_schema_json())
-        return
-    from ..contract import schema as contract_schema
-
-    _write(output, json_text(contract_schema(kind)))
-
-
-@cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def catalog(fmt: str) -> None:
-    """List the built-in data items journeys may ask for without declaring them."""
-    from ..catalog import CATALOG
-
-    if fmt == "json":
-        items = [
-            {
-                "id": i.id,
-                "name": i.name,
-                "aliases": list(i.aliases),
-                "sensitive": i.sensitive,
-                "government_issued": i.government_issued,
-            }
-            for i in CATALOG.values()
-        ]
-        click.echo(json.dumps(items, indent=2))
-        return
-    width = max(len(i) for i in CATALOG)
-    for item in CATALOG.values():
-        flags = ", ".join(
-            f for f, on in (("sensitive", item.sensitive), ("issued", item.government_issued)) if on
-        )
-        click.echo(f"{item.id:<{width}}  {item.name}" + (f"  [{flags}]" if flags else ""))
 
 
 @cli.command()
@@ -477,7 +236,7 @@ def summary(path: str, **kw: Any) -> None:
     """
     from ..render.text import render_outline
 
-    result = _study(_one_journey(path), kw).report()
+    result = open_study(one_journey(path), kw).report()
     click.echo(render_outline(result), nl=False)
 
 
@@ -553,12 +312,12 @@ def compare(paths: tuple[str, ...], fmt: str, output: str | None, **kw: Any) -> 
     if len(paths) > 2:
         msg = "compare takes one journey file (with scenarios) or two (current and future)"
         raise click.UsageError(msg)
-    files = [_one_journey(p) for p in paths]
-    _check_output(output, [*files, *_inputs(kw)])
+    files = [one_journey(p) for p in paths]
+    check_output(output, [*files, *other_inputs(kw)])
     if kw["suggest"] and (len(paths) != 1 or kw["scenario_ids"] or fmt == "html"):
         msg = "--suggest takes one journey file and writes text, markdown or json"
         raise click.UsageError(msg)
-    studies = [_study(f, kw, population=kw["population"]) for f in files]
+    studies = [open_study(f, kw, population=kw["population"]) for f in files]
     if kw["suggest"]:
         assumptions = CandidateAssumptions(
             warm_handoff_drop_off_factor=kw["warm_handoff_factor"],
@@ -566,7 +325,7 @@ def compare(paths: tuple[str, ...], fmt: str, output: str | None, **kw: Any) -> 
             effort_saved_per_request=kw["effort_saved"],
         )
         found = studies[0].suggest(assumptions=assumptions, rank_by=kw["rank_by"])
-        _write(output, out.render_suggestions(found, fmt_name=fmt), inputs=files)
+        write(output, out.render_suggestions(found, fmt_name=fmt), inputs=files)
         return
     other = studies[1] if len(studies) == 2 else None
     result = studies[0].compare(kw["scenario_ids"], other=other)
@@ -576,4 +335,4 @@ def compare(paths: tuple[str, ...], fmt: str, output: str | None, **kw: Any) -> 
         "json": out.render_compare_json,
         "html": out.render_compare_html,
     }[fmt]
-    _write(output, render(result), inputs=files)
+    write(output, render(result), inputs=files)
