@@ -43,7 +43,7 @@ from pydantic import (
 )
 
 from .catalog import CATALOG, CatalogItem
-from .durations import Duration, custom_error
+from .durations import MAX_MINUTES, MAX_SPREAD, Duration, custom_error, lognormal_mean
 from .rules import Issues, check_journey_data
 from .scenarios.model import Scenarios
 
@@ -236,18 +236,45 @@ class DurationStats(_Model):
         return data
 
     @model_validator(mode="after")
-    def _p90_not_below_median(self) -> DurationStats:
-        if self.p90 is not None and self.p90 < self.median:
-            raise Issues(
-                [
-                    (
-                        ("p90",),
-                        f"p90 {str(self.p90)!r} is shorter than the median "
-                        f"{str(self.median)!r}; the 90th percentile is at least the median",
-                    )
-                ]
-            )
+    def _p90_fits_median(self) -> DurationStats:
+        problem = self.spread_problem()
+        if problem:
+            raise Issues([(("p90",), problem)])
         return self
+
+    def spread_problem(self) -> str | None:
+        """Why the p90 cannot go with the median (and no mean), or None.
+
+        Without a mean, the analysis draws times from the lognormal through the median and
+        the p90. A p90 more than :data:`MAX_SPREAD` times the median makes that lognormal's
+        mean absurd (at 5e-21min and 1 year it overflows); one whose mean is over 100 years
+        would make every total over 100 years. Given a mean, neither applies: the mean is used.
+        """
+        median, p90 = self.median, self.p90
+        if p90 is None:
+            return None
+        shown = f"p90 {str(p90)!r}"
+        if p90 < median:
+            return (
+                f"{shown} is shorter than the median {str(median)!r}; "
+                "the 90th percentile is at least the median"
+            )
+        if self.mean is not None or median.minutes <= 0:
+            return None
+        if p90.minutes > MAX_SPREAD * median.minutes:
+            return (
+                f"{shown} is more than {MAX_SPREAD} times the median {str(median)!r}, too wide "
+                "a spread to draw times from; give the mean too (mean: ...), or make the slow "
+                "cases an alternative of their own"
+            )
+        years = lognormal_mean(median, p90) / MAX_MINUTES * 100
+        if years > 100:
+            return (
+                f"with the median {str(median)!r} and {shown} the times drawn (a lognormal "
+                f"through them) average {years:,.0f} years, more than the 100 a duration may be; "
+                "give the mean too (mean: ...), or check the numbers"
+            )
+        return None
 
 
 class Transition(_Model):

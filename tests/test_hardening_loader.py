@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from pathlib import Path
@@ -345,3 +346,138 @@ def test_checking_a_large_text_restores_the_collector() -> None:
     padding = "# " + "x" * 300_000 + "\n"
     assert check_journey(padding + tiny_journey_text()).problems == ()
     assert gc.isenabled()
+
+
+# --- a median and a p90 that no time can be drawn from -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("duration", "column", "message"),
+    [
+        (
+            "{median: 5e-21min, p90: P1Y}",
+            39,
+            "p90 '365d' is more than 100 times the median '5e-21min', too wide a spread to "
+            "draw times from; give the mean too (mean: ...), or make the slow cases an "
+            "alternative of their own",
+        ),
+        (
+            "{median: 1min, p90: 101min}",
+            35,
+            "p90 '101min' is more than 100 times the median '1min', too wide a spread to "
+            "draw times from; give the mean too (mean: ...), or make the slow cases an "
+            "alternative of their own",
+        ),
+        (
+            "{median: 2y, p90: 100y}",
+            33,
+            "with the median '730d' and p90 '36500d' the times drawn (a lognormal through "
+            "them) average 211 years, more than the 100 a duration may be; give the mean too "
+            "(mean: ...), or check the numbers",
+        ),
+        (
+            "{median: 10d, p90: 5d}",
+            34,
+            "p90 '5d' is shorter than the median '10d'; the 90th percentile is at least the median",
+        ),
+    ],
+)
+def test_a_spread_no_time_can_be_drawn_from_is_a_located_error(
+    duration: str, column: int, message: str
+) -> None:
+    assert problems_of(replace("duration: 5d", f"duration: {duration}")) == [
+        f"j.yaml:12:{column}: touchpoints[0].duration.p90: {message}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "duration",
+    [
+        "{median: 1d, p90: 100d}",  # 100 times: the widest spread without a mean
+        "{median: 5e-21min, p90: P1Y, mean: 30d}",  # with the mean, the mean is used
+        "{median: 0min, p90: 2d}",  # no lognormal is drawn from a median of 0
+        "{median: 365d, p90: 730d}",  # examples/life_events/disaster-recovery.yaml
+        "{median: 1y, p90: 10y}",
+    ],
+)
+def test_realistic_spreads_are_valid(duration: str) -> None:
+    assert problems_of(replace("duration: 5d", f"duration: {duration}")) == []
+
+
+def test_the_overflowing_pair_is_an_error_on_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from journeymap.cli import cli
+
+    path = tmp_path / "j.yaml"
+    path.write_text(replace("duration: 5d", "duration: {median: 5e-21min, p90: P1Y}"))
+    result = CliRunner().invoke(cli, ["analyze", str(path)])
+    assert result.exit_code == 1
+    assert "internal error" not in result.output + result.stderr
+    assert f"{path}:12:39: touchpoints[0].duration.p90: p90 '365d' is more than 100 times" in (
+        result.stderr
+    )
+
+
+def test_a_scenario_may_not_change_a_duration_to_an_impossible_spread() -> None:
+    text = tiny_journey_text() + (
+        "scenarios:\n"
+        "  - id: wide\n"
+        "    changes:\n"
+        "      - {touchpoint: a, duration: {median: 1min, p90: 1y}}\n"
+    )
+    assert problems_of(text) == [
+        "j.yaml:27:55: scenarios[0].changes[0].duration.p90: p90 '365d' is more than 100 times "
+        "the median '1min', too wide a spread to draw times from; give the mean too "
+        "(mean: ...), or make the slow cases an alternative of their own"
+    ]
+
+
+def test_removing_a_touchpoint_may_not_join_waits_into_more_than_100_years() -> None:
+    text = replace("    next: b\n", "    next: [{to: b, wait: 60y}]\n").replace(
+        "    duration: 1d\n    next: c\n", "    duration: 1d\n    next: [{to: c, wait: 60y}]\n"
+    ) + ("scenarios:\n  - id: quicker\n    changes:\n      - remove: b\n")
+    assert problems_of(text) == [
+        "j.yaml:27:17: scenarios[0].changes[0].remove: cannot remove 'b': it has waits before "
+        "and after it that add up to more than 100 years (from 'a' to 'c'), the longest a "
+        "wait may be; change it with a touchpoint: change instead"
+    ]
+
+
+_MAX_DAYS = 36500.0
+amounts = st.one_of(
+    st.floats(min_value=1e-30, max_value=1e12, allow_nan=False, allow_infinity=False),
+    st.sampled_from([5e-21, 1e-300, 5e-324, 0.0, 1.0, 100.0, 36500.0, 52560000.0]),
+)
+units = st.sampled_from(["min", "h", "d", "y"])
+written = st.builds(lambda n, u: f"{n!r}{u}", amounts, units)
+# a p90 as a multiple of the median, mostly near the limits of what is accepted
+spreads = st.one_of(
+    st.floats(min_value=1, max_value=100),
+    st.floats(min_value=1, max_value=1e30),
+    st.sampled_from([1.0, 26.6, 99.99, 100.0, 100.01]),
+)
+
+
+@settings(derandomize=True, max_examples=150, deadline=None)
+@given(amounts, units, spreads, st.one_of(st.none(), written), written)
+def test_every_duration_pair_the_loader_accepts_gives_bounded_numbers(
+    median_amount: float, unit: str, spread: float, mean: str | None, effort: str
+) -> None:
+    median, p90 = f"{median_amount!r}{unit}", f"{median_amount * spread!r}{unit}"
+    stats = f"median: {median}, p90: {p90}" + (f", mean: {mean}" if mean else "")
+    text = replace("duration: 5d", f"duration: {{{stats}}}\n    effort: {effort}")
+    try:
+        journey = parse_journey(text)
+    except JourneyFileError:
+        return
+    m = analyze(journey).metrics
+    # a: at most 100 years on average (the second touchpoint, b, takes 1 day)
+    for value, bound in [
+        (m.expected_days_for_completers, _MAX_DAYS + 1),
+        (m.critical_path_days, _MAX_DAYS + 1),
+        (m.elapsed_p50_days, 2 * _MAX_DAYS + 1),
+        (m.elapsed_p90_days, 2 * _MAX_DAYS + 1),
+        (m.expected_effort_hours, _MAX_DAYS * 24),
+    ]:
+        assert value is None or (math.isfinite(value) and 0 <= value <= bound * (1 + 1e-9))
