@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic_core import PydanticCustomError, core_schema
 
 from .exceptions import DurationError, JourneymapTypeError
+from .quoting import quoted
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -203,7 +204,7 @@ def parse_duration(text: str) -> Duration:
     if stripped.startswith(("P", "p")):
         match = _ISO.match(stripped.upper())
         if not match:
-            msg = f"{text!r} is not a valid ISO 8601 duration; {_HELP}"
+            msg = f"{quoted(text)} is not a valid ISO 8601 duration; {_HELP}"
             raise DurationError(msg)
         total = 0.0
         for key, value in match.groupdict().items():
@@ -215,25 +216,24 @@ def parse_duration(text: str) -> Duration:
         try:
             float(stripped)
         except ValueError:
-            msg = f"{text!r} is not a duration; {_HELP}"
+            msg = f"{quoted(text)} is not a duration; {_HELP}"
         else:
-            msg = f"{text!r} has no unit; {_HELP}"
+            msg = f"{quoted(text)} has no unit; {_HELP}"
         raise DurationError(msg)
     number, unit = match.groups()
     lowered = unit.lower()
     unit_key = lowered if lowered in UNITS else _UNIT_ALIASES.get(lowered)
     if unit_key is None:
-        msg = f"{text!r} has an unknown unit {unit!r}; {_HELP}"
+        msg = f"{quoted(text)} has an unknown unit {quoted(unit)}; {_HELP}"
         raise DurationError(msg)
     return _bounded(text, float(number) * UNITS[unit_key])
 
 
 def _bounded(text: str, minutes: float) -> Duration:
     if not minutes <= MAX_MINUTES:  # also catches inf (1e400d)
-        shown = text if len(text) <= 40 else text[:37] + "..."
         msg = (
-            f"{shown!r} is longer than 100 years, the longest duration a journey file may give; "
-            "check the number and the unit"
+            f"{quoted(text)} is longer than 100 years, the longest duration a journey file may "
+            "give; check the number and the unit"
         )
         raise DurationError(msg)
     return Duration(minutes)
@@ -263,7 +263,7 @@ def _validate_duration(value: object) -> Duration:
         message = f"{value!r} is not a duration; {_HELP}"
         raise custom_error(message, kind="duration_type")
     if isinstance(value, int | float):
-        message = f"a bare number ({value!r}) is not a duration: add a unit; {_HELP}"
+        message = f"a bare number ({quoted(value)}) is not a duration: add a unit; {_HELP}"
         raise custom_error(message, kind="duration_unit")
     if not isinstance(value, str):
         message = f"expected a duration such as '5d', got {type(value).__name__}"

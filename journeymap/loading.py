@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from .exceptions import JourneyFileError, JourneymapTypeError, Problem, UsageError
 from .models import MAX_PEOPLE, MIN_SHARE, Journey
+from .quoting import quoted
 from .rules import Issues, check_journey_data
 from .yamlsafe import Located, dump_yaml, load_located
 
@@ -253,7 +254,7 @@ def _check_journey(text: str | bytes, *, source: str) -> ValidationResult:
             "agencies: and touchpoints: (see docs/format.md)",
         )
     if data is not None and not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a single value ({data!r:.40})"
+        kind = "a list" if isinstance(data, list) else f"a single value ({quoted(data)})"
         pos = located.values.get((), (1, 1))
         problems.append(
             Problem(
@@ -340,11 +341,6 @@ _RANGE_HELP = {
 }
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def _model_at(loc: Loc) -> type[BaseModel] | None:
     """The model class that validates the mapping at ``loc`` (for key suggestions)."""
     model: type[BaseModel] | None = Journey
@@ -400,7 +396,7 @@ def _from_pydantic(
                 if allowed
                 else "remove it"
             )
-            message = f"unknown key {loc[-1]!r}; {hint}"
+            message = f"unknown key {quoted(loc[-1])}; {hint}"
             if " " in str(loc[-1]):
                 message += " (inside {...} a comma ends a value: put text with commas in quotes)"
             problems.append((_locate(located, source, loc, message, key=True), loc))
@@ -417,7 +413,7 @@ def _from_pydantic(
 
 
 def _message(kind: str, field: str, value: Any, ctx: dict[str, Any], msg: str) -> str:
-    shown = _short(value)
+    shown = quoted(value)
     if kind == "enum":
         expected = str(ctx.get("expected", "")).replace("'", "")
         return f"{shown} is not a valid {field} (allowed: {expected.replace(' or ', ', ')})"
@@ -427,7 +423,7 @@ def _message(kind: str, field: str, value: Any, ctx: dict[str, Any], msg: str) -
         return f"{shown} is not allowed here; use {ctx.get('expected')}"
     if kind in ("string_type", "str_type"):
         if isinstance(value, bool | int | float):
-            return f"expected text, got {shown}; put it in quotes: '{value}'"
+            return f"expected text, got {shown}; put it in quotes: {quoted(str(value))}"
         return f"expected text, got {_kind(value)}"
     if kind in ("float_type", "int_type", "int_from_float", "float_parsing", "int_parsing"):
         wanted = "a whole number" if kind.startswith("int") else "a number"
@@ -478,7 +474,7 @@ def _kind(value: Any) -> str:
         return "a mapping"
     if value is None:
         return "nothing (null)"
-    return _short(value)
+    return quoted(value)
 
 
 # files -------------------------------------------------------------------------------
@@ -513,7 +509,9 @@ def load_mapping(path: str | os.PathLike[str]) -> dict[str, str]:
             if not isinstance(value, str):
                 line, col = located.values.get((key,), (None, None))
                 problems.append(
-                    Problem(source, line, col, key, f"expected a touchpoint id, got {value!r}")
+                    Problem(
+                        source, line, col, key, f"expected a touchpoint id, got {quoted(value)}"
+                    )
                 )
     if problems:
         raise JourneyFileError(problems)
@@ -532,7 +530,7 @@ def find_journey_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path
         If a path does not exist, or cannot be looked at (a name too long...).
     """
     if isinstance(paths, str | bytes | os.PathLike) or not isinstance(paths, Iterable):
-        msg = f"paths must be a sequence of paths, not {type(paths).__name__} ({paths!r:.60})"
+        msg = f"paths must be a sequence of paths, not {type(paths).__name__} ({quoted(paths)})"
         raise JourneymapTypeError(msg)
     for raw in paths:
         path = Path(_path(raw, "paths[]"))

@@ -131,8 +131,8 @@ def test_population_is_bounded() -> None:
     assert problems_of(
         replace("title: Tiny journey", f"title: Tiny journey\npopulation: {huge}")
     ) == [
-        f"j.yaml:4:13: population: {huge[:57]}... is out of range: population is a whole "
-        "number of people from 1 to 10,000,000,000"
+        f"j.yaml:4:13: population: {huge[:40]}… (401 digits) is out of range: population is a "
+        "whole number of people from 1 to 10,000,000,000"
     ]
 
 
@@ -346,6 +346,82 @@ def test_checking_a_large_text_restores_the_collector() -> None:
     padding = "# " + "x" * 300_000 + "\n"
     assert check_journey(padding + tiny_journey_text()).problems == ()
     assert gc.isenabled()
+
+
+# --- a value of 5,000 characters is quoted short ---------------------------------------------
+
+_DIGITS = "1234567890" * 500
+_SHOWN = "'1234567890123456789012345678901234567890…'"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "message"),
+    [
+        (
+            "title: Tiny journey",
+            f"title: Tiny journey\npopulation: {_DIGITS}",
+            "4:13: population",
+            f"{_SHOWN} (5,000 digits) is too large a number",
+        ),
+        (
+            "title: Tiny journey",
+            f"title: Tiny journey\npopulation: -{_DIGITS}",
+            "4:13: population",
+            "'-123456789012345678901234567890123456789…' (5,000 digits) is too large a number",
+        ),
+        (
+            "title: Tiny journey",
+            f"title: Tiny journey\npopulation: {_DIGITS}.5",
+            "4:13: population",
+            f"{_SHOWN} is too large a number (the largest is about 1.8e308); check it",
+        ),
+        (
+            "title: Tiny journey",
+            f"title: Tiny journey\npopulation: 0x{'f' * 5000}",
+            "4:13: population",
+            "a whole number of about 6,021 digits is out of range: population is a whole number "
+            "of people from 1 to 10,000,000,000",
+        ),
+        (
+            "duration: 5d",
+            f"duration: {_DIGITS}d",
+            "12:15: touchpoints[0].duration",
+            f"{_SHOWN} is longer than 100 years, the longest duration a journey file may give; "
+            "check the number and the unit",
+        ),
+        (
+            "duration: 5d",
+            f"duration: {_DIGITS}x",
+            "12:15: touchpoints[0].duration",
+            f"{_SHOWN} has an unknown unit 'x'; write a number with a unit: 30min, 2h, 5d, 3w, "
+            "2mo (30 days), 10y (365 days), or ISO 8601 such as P5D",
+        ),
+        (
+            "duration: 5d",
+            f"duration: {{median: 1d, p90: P{_DIGITS}D}}",
+            "12:33: touchpoints[0].duration.p90",
+            "'P123456789012345678901234567890123456789…' is longer than 100 years, the longest "
+            "duration a journey file may give; check the number and the unit",
+        ),
+        (
+            "name: Apply",
+            f"name: {_DIGITS}",
+            "9:11: touchpoints[0].name",
+            f"{_SHOWN} (5,000 digits) is too large a number",
+        ),
+        (
+            "name: Apply",
+            f"name: {_DIGITS[:4000]}",
+            "9:11: touchpoints[0].name",
+            "expected text, got 1234567890123456789012345678901234567890… (4,000 digits); put "
+            f"it in quotes: {_SHOWN}",
+        ),
+    ],
+)
+def test_a_value_of_5000_characters_is_quoted_short(
+    old: str, new: str, where: str, message: str
+) -> None:
+    assert problems_of(replace(old, new)) == [f"j.yaml:{where}: {message}"]
 
 
 # --- a median and a p90 that no time can be drawn from -------------------------------------

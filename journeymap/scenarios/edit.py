@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..catalog import CATALOG, suggest
 from ..durations import MAX_MINUTES, Duration
+from ..quoting import quoted
 from ..rules import Issues, check_journey_data
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def _validated(
             msg = str(e["msg"]).removeprefix("Value error, ")
             message = f"{field}: {msg[:1].lower()}{msg[1:]}"
             if e["type"] != "missing":
-                message += f" (got {e.get('input')!r:.60})"
+                message += f" (got {quoted(e.get('input'))})"
             found.append((place(loc), message))
         return None, found
     return model.model_dump(mode="json", exclude_defaults=True), []
