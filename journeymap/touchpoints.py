@@ -8,7 +8,7 @@ between touchpoints are the journey's (:mod:`journeymap.models`, :mod:`journeyma
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BeforeValidator,
@@ -42,7 +42,22 @@ from .rules import Issues
 __all__ = ["DurationStats", "Form", "Touchpoint", "Transition"]
 
 
-class Form(FrozenModel):
+class _Shorthand(FrozenModel):
+    """A part that may be written as its main value alone: ``next: B2`` is ``{to: B2}``,
+    ``duration: 5d`` is ``{median: 5d}``, a form ``SSA-1`` is ``{id: SSA-1}``."""
+
+    shorthand_key: ClassVar[str]
+    shorthand_types: ClassVar[tuple[type, ...]] = (str,)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, cls.shorthand_types) and not isinstance(data, bool):
+            return {cls.shorthand_key: data}
+        return data
+
+
+class Form(_Shorthand):
     """A government form used at a touchpoint, with its OMB control number (PRA)."""
 
     id: Text
@@ -50,25 +65,19 @@ class Form(FrozenModel):
     name: Text | None = None
     burden: Duration | None = None  # the PRA burden estimate per response (e.g. 20min)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        return {"id": data} if isinstance(data, str) else data
+    shorthand_key: ClassVar[str] = "id"
 
 
-class DurationStats(FrozenModel):
+class DurationStats(_Shorthand):
     """Elapsed time at a touchpoint: the median, and optionally the 90th percentile and mean."""
 
     median: Duration
     p90: Duration | None = None
     mean: Duration | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, str | int | float | Duration) and not isinstance(data, bool):
-            return {"median": data}
-        return data
+    shorthand_key: ClassVar[str] = "median"
+    #: a bare number is refused as the median (a duration needs its unit), not as the mapping
+    shorthand_types: ClassVar[tuple[type, ...]] = (str, int, float, Duration)
 
     @model_validator(mode="after")
     def _p90_fits_median(self) -> DurationStats:
@@ -112,17 +121,14 @@ class DurationStats(FrozenModel):
         return None
 
 
-class Transition(FrozenModel):
+class Transition(_Shorthand):
     """One way out of a touchpoint (an edge of the journey graph)."""
 
     to: StrictStr
     share: Share | None = None
     wait: Duration | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        return {"to": data} if isinstance(data, str) else data
+    shorthand_key: ClassVar[str] = "to"
 
 
 def _next_list(value: object) -> object:
