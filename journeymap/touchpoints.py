@@ -37,9 +37,15 @@ from .fields import (
     Texts,
     as_tuple,
 )
+from .quoting import quoted
 from .rules import Issues
 
 __all__ = ["DurationStats", "Form", "Touchpoint", "Transition"]
+
+#: Problems found, each at its location inside the touchpoint.
+Found = list[tuple[tuple[str | int, ...], str]]
+#: Room for rounding in the limits on a p90 (a pair scaled by a factor keeps its ratio).
+_ROUNDING = 1 + 1e-9
 
 
 class _Shorthand(FrozenModel):
@@ -105,14 +111,14 @@ class DurationStats(_Shorthand):
             )
         if self.mean is not None or median.minutes <= 0:
             return None
-        if p90.minutes > MAX_SPREAD * median.minutes:
+        if p90.minutes > MAX_SPREAD * median.minutes * _ROUNDING:
             return (
                 f"{shown} is more than {MAX_SPREAD} times the median {str(median)!r}, too wide "
                 "a spread to draw times from; give the mean too (mean: ...), or make the slow "
                 "cases an alternative of their own"
             )
         years = lognormal_mean(median, p90) / MAX_MINUTES * 100
-        if years > 100:
+        if years > 100 * _ROUNDING:
             return (
                 f"with the median {str(median)!r} and {shown} the times drawn (a lognormal "
                 f"through them) average {years:,.0f} years, more than the 100 a duration may be; "
@@ -179,11 +185,11 @@ class Touchpoint(FrozenModel):
 
     @model_validator(mode="after")
     def _flow_rules(self) -> Touchpoint:
-        issues: list[tuple[tuple[str | int, ...], str]] = []
+        issues: Found = []
         targets = [t.to for t in self.next]
         for i, target in enumerate(targets):
             if target in targets[:i]:
-                issues.append((("next", i, "to"), f"{target!r} is listed twice in next"))
+                issues.append((("next", i, "to"), f"{quoted(target)} is listed twice in next"))
         if self.outcome is not None and self.next:
             issues.append(
                 (
@@ -193,52 +199,9 @@ class Touchpoint(FrozenModel):
                 )
             )
         if self.split == "all":
-            if len(self.next) < 2:
-                issues.append(
-                    (("split",), "split: all needs at least two next branches to run in parallel")
-                )
-            for i, t in enumerate(self.next):
-                if t.share is not None:
-                    issues.append(
-                        (
-                            ("next", i, "share"),
-                            "a parallel split (split: all) sends everyone down every branch; "
-                            "remove share",
-                        )
-                    )
-        elif len(self.next) > 1:
-            shares = [t.share for t in self.next]
-            missing = [t.to for t in self.next if t.share is None]
-            if missing:
-                issues.append(
-                    (
-                        ("next",),
-                        f"{len(self.next)} next touchpoints without share on "
-                        f"{', '.join(map(repr, missing))}: give each alternative a share "
-                        "(the shares sum to 1), or add split: all if the person does every branch",
-                    )
-                )
-            else:
-                total = math.fsum(s for s in shares if s is not None)
-                if abs(total - 1) > SHARE_TOLERANCE:
-                    issues.append(
-                        (
-                            ("next",),
-                            f"shares of the alternatives sum to {total:.6g}, not 1 "
-                            f"({' + '.join(f'{s:g}' for s in shares if s is not None)}); "
-                            "they are parts of the people who go on, so they must add up to 1",
-                        )
-                    )
-        elif len(self.next) == 1 and self.next[0].share is not None:
-            share = self.next[0].share
-            if abs(share - 1) > SHARE_TOLERANCE:
-                issues.append(
-                    (
-                        ("next", 0, "share"),
-                        f"share {share:g} on the only next touchpoint: everyone who goes on "
-                        "goes there (share 1); add the other alternatives or remove share",
-                    )
-                )
+            issues.extend(_parallel_issues(self.next))
+        else:
+            issues.extend(_alternatives_issues(self.next))
         if issues:
             raise Issues(issues)
         return self
@@ -254,3 +217,50 @@ class Touchpoint(FrozenModel):
         if self.next:
             return None
         return self.outcome or Outcome.SUCCESS
+
+
+def _parallel_issues(nexts: tuple[Transition, ...]) -> Found:
+    """What is wrong with the branches of a ``split: all``: too few, or shares on them."""
+    issues: Found = []
+    if len(nexts) < 2:
+        issues.append(
+            (("split",), "split: all needs at least two next branches to run in parallel")
+        )
+    for i, t in enumerate(nexts):
+        if t.share is not None:
+            message = "a parallel split (split: all) sends everyone down every branch; remove share"
+            issues.append((("next", i, "share"), message))
+    return issues
+
+
+def _alternatives_issues(nexts: tuple[Transition, ...]) -> Found:
+    """What is wrong with the shares of alternatives: missing, or not summing to 1."""
+    if len(nexts) == 1 and nexts[0].share is not None:
+        share = nexts[0].share
+        if abs(share - 1) <= SHARE_TOLERANCE:
+            return []
+        message = (
+            f"share {share:g} on the only next touchpoint: everyone who goes on goes there "
+            "(share 1); add the other alternatives or remove share"
+        )
+        return [(("next", 0, "share"), message)]
+    if len(nexts) < 2:
+        return []
+    missing = [t.to for t in nexts if t.share is None]
+    if missing:
+        message = (
+            f"{len(nexts)} next touchpoints without share on {', '.join(map(quoted, missing))}: "
+            "give each alternative a share (the shares sum to 1), or add split: all if the "
+            "person does every branch"
+        )
+        return [(("next",), message)]
+    shares = [t.share for t in nexts if t.share is not None]
+    total = math.fsum(shares)
+    if abs(total - 1) <= SHARE_TOLERANCE:
+        return []
+    message = (
+        f"shares of the alternatives sum to {total:.6g}, not 1 "
+        f"({' + '.join(f'{s:g}' for s in shares)}); "
+        "they are parts of the people who go on, so they must add up to 1"
+    )
+    return [(("next",), message)]

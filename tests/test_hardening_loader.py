@@ -557,3 +557,13 @@ def test_every_duration_pair_the_loader_accepts_gives_bounded_numbers(
         (m.expected_effort_hours, _MAX_DAYS * 24),
     ]:
         assert value is None or (math.isfinite(value) and 0 <= value <= bound * (1 + 1e-9))
+
+
+@pytest.mark.parametrize("factor", [0.1, 0.3, 0.7, 1 / 3, 0.9, 1e-5])
+def test_a_pair_at_the_limit_scaled_by_a_factor_stays_valid(factor: float) -> None:
+    """Scenario suggestions scale median and p90 alike: rounding must not push them over."""
+    from journeymap import Duration, DurationStats
+
+    for median in (3.0, 7.0, 1440.0, 11.0):
+        stats = DurationStats(median=Duration(median * factor), p90=Duration(100 * median * factor))
+        assert stats.spread_problem() is None
