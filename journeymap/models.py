@@ -23,121 +23,66 @@ Analysis relies on them and does not check again.
 
 from __future__ import annotations
 
-import math
-from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StrictBool,
-    StrictFloat,
     StrictInt,
     StrictStr,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
 from .catalog import CATALOG, CatalogItem
-from .durations import Duration, custom_error
+from .durations import custom_error
+from .fields import (
+    MAX_PEOPLE,
+    MIN_SHARE,
+    SHARE_TOLERANCE,
+    Channel,
+    Evidence,
+    FrozenModel,
+    Id,
+    Lane,
+    Level,
+    Outcome,
+    Text,
+    Texts,
+    as_tuple,
+)
 from .rules import Issues, check_journey_data
 from .scenarios.model import Scenarios
+from .touchpoints import DurationStats, Form, Touchpoint, Transition
 
 __all__ = [
+    "Agency",
+    "DataItem",
+    "EventColumns",
+    "EventsSpec",
+    "FeedbackColumns",
+    "FeedbackSpec",
+    "Journey",
+    "Persona",
+    "Stage",
+]
+# kept here for the modules that import them from here; they live in .fields and .touchpoints
+__all__ += [
     "MAX_PEOPLE",
     "MIN_SHARE",
     "SHARE_TOLERANCE",
-    "Agency",
     "Channel",
-    "DataItem",
     "DurationStats",
-    "EventColumns",
-    "EventsSpec",
     "Evidence",
-    "FeedbackColumns",
-    "FeedbackSpec",
     "Form",
-    "Journey",
     "Lane",
     "Level",
     "Outcome",
-    "Persona",
-    "Stage",
     "Touchpoint",
     "Transition",
 ]
-
-#: How far the shares of alternatives may be from 1.
-SHARE_TOLERANCE = 0.001
-#: The smallest share an alternative may have (a smaller one cannot be told from 0 in a loop).
-MIN_SHARE = 1e-6
-#: The most people a ``population`` or ``starts`` may count (more than live on Earth).
-MAX_PEOPLE = 10**10
-
-
-class Level(StrEnum):
-    """Level of government (or sector) an agency belongs to."""
-
-    FEDERAL = "federal"
-    STATE = "state"
-    LOCAL = "local"
-    TRIBAL = "tribal"
-    TERRITORIAL = "territorial"
-    NONPROFIT = "nonprofit"
-    PRIVATE = "private"
-
-
-class Channel(StrEnum):
-    """How the person interacts with the agency at a touchpoint."""
-
-    ONLINE = "online"
-    PHONE = "phone"
-    IN_PERSON = "in_person"
-    MAIL = "mail"
-    EMAIL = "email"
-    TEXT = "text"
-    CHAT = "chat"
-    KIOSK = "kiosk"
-    AUTOMATED = "automated"
-
-
-class Lane(StrEnum):
-    """Service-blueprint lane."""
-
-    CUSTOMER = "customer"
-    FRONTSTAGE = "frontstage"
-    BACKSTAGE = "backstage"
-    SUPPORT = "support"
-
-
-class Evidence(StrEnum):
-    """How the numbers on a touchpoint were obtained."""
-
-    OBSERVED = "observed"
-    ESTIMATED = "estimated"
-    ILLUSTRATIVE = "illustrative"
-
-
-class Outcome(StrEnum):
-    """How a journey that ends at a touchpoint ends."""
-
-    SUCCESS = "success"
-    FAILURE = "failure"
-
-
-def _as_tuple(value: object) -> object:
-    return tuple(value) if isinstance(value, list) else value
-
-
-def _id_string(value: object) -> object:
-    if isinstance(value, str) and (not value or any(c.isspace() for c in value)):
-        message = f"{value!r} is not a valid id: ids are non-empty and contain no spaces"
-        raise custom_error(message, kind="id_format")
-    return value
 
 
 def _version(value: object) -> object:
@@ -152,27 +97,7 @@ def _version(value: object) -> object:
     return value
 
 
-Id = Annotated[StrictStr, BeforeValidator(_id_string)]
-Text = Annotated[StrictStr, Field(min_length=1)]
-Share = Annotated[StrictFloat, Field(ge=MIN_SHARE, le=1, allow_inf_nan=False)]
-Fraction = Annotated[StrictFloat, Field(ge=0, le=1, allow_inf_nan=False)]
-
-
-def _texts(value: object) -> object:
-    if isinstance(value, str):
-        return (value,)
-    return _as_tuple(value)
-
-
-Texts = Annotated[tuple[Text, ...], BeforeValidator(_texts)]
-Ids = Annotated[tuple[StrictStr, ...], BeforeValidator(_texts)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
-
-
-class Agency(_Model):
+class Agency(FrozenModel):
     """An agency (or office, or partner) that owns touchpoints; one swimlane on the map."""
 
     id: Id
@@ -182,7 +107,7 @@ class Agency(_Model):
     delivery_model: Text | None = None
 
 
-class DataItem(_Model):
+class DataItem(FrozenModel):
     """A piece of information the person is asked for, or a document they are given."""
 
     id: Id
@@ -192,7 +117,7 @@ class DataItem(_Model):
     aliases: Texts = ()
 
 
-class Stage(_Model):
+class Stage(FrozenModel):
     """A stage of the journey; stages are ordered as listed."""
 
     id: Id
@@ -200,195 +125,14 @@ class Stage(_Model):
     description: Text | None = None
 
 
-class Persona(_Model):
+class Persona(FrozenModel):
     """The person whose journey this is."""
 
     name: Text
     description: Text | None = None
 
 
-class Form(_Model):
-    """A government form used at a touchpoint, with its OMB control number (PRA)."""
-
-    id: Text
-    omb: Annotated[StrictStr, Field(pattern=r"^\d{4}-\d{4}$")] | None = None
-    name: Text | None = None
-    burden: Duration | None = None  # the PRA burden estimate per response (e.g. 20min)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        return {"id": data} if isinstance(data, str) else data
-
-
-class DurationStats(_Model):
-    """Elapsed time at a touchpoint: the median, and optionally the 90th percentile and mean."""
-
-    median: Duration
-    p90: Duration | None = None
-    mean: Duration | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, str | int | float | Duration) and not isinstance(data, bool):
-            return {"median": data}
-        return data
-
-    @model_validator(mode="after")
-    def _p90_not_below_median(self) -> DurationStats:
-        if self.p90 is not None and self.p90 < self.median:
-            raise Issues(
-                [
-                    (
-                        ("p90",),
-                        f"p90 {str(self.p90)!r} is shorter than the median "
-                        f"{str(self.median)!r}; the 90th percentile is at least the median",
-                    )
-                ]
-            )
-        return self
-
-
-class Transition(_Model):
-    """One way out of a touchpoint (an edge of the journey graph)."""
-
-    to: StrictStr
-    share: Share | None = None
-    wait: Duration | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        return {"to": data} if isinstance(data, str) else data
-
-
-def _next_list(value: object) -> object:
-    if isinstance(value, str | dict):
-        return (value,)
-    return _as_tuple(value)
-
-
-class Touchpoint(_Model):
-    """A step of the journey: something the person does or receives, owned by one agency."""
-
-    id: Id
-    name: Text
-    agency: StrictStr
-    stage: StrictStr | None = None
-    channel: Channel | None = None
-    lane: Lane | None = None
-    description: Text | None = None
-    asks: Ids = ()
-    gives: Ids = ()
-    effort: Duration | None = None
-    duration: DurationStats | None = None
-    drop_off: Fraction | None = None
-    starts: Annotated[StrictInt, Field(ge=0, le=MAX_PEOPLE)] | None = None
-    satisfaction: Annotated[StrictFloat, Field(ge=1, le=5, allow_inf_nan=False)] | None = None
-    emotion: Annotated[StrictFloat, Field(ge=-2, le=2, allow_inf_nan=False)] | None = None
-    pain_points: Texts = ()
-    opportunities: Texts = ()
-    forms: Annotated[tuple[Form, ...], BeforeValidator(_as_tuple)] = ()
-    evidence: Evidence | None = None
-    source: Text | None = None
-    next: Annotated[tuple[Transition, ...], BeforeValidator(_next_list)] = ()
-    split: Literal["all"] | None = None
-    join: Literal["all"] | None = None
-    outcome: Outcome | None = None
-    #: ``milestone``: a point the person reaches (a meeting point of parallel work, "settled
-    #: as a citizen"), not a step an agency takes them through: it counts for no agency's
-    #: handoffs. ``step`` (the default) is an ordinary touchpoint.
-    kind: Literal["step", "milestone"] | None = None
-
-    @field_validator("drop_off", mode="before")
-    @classmethod
-    def _finite_drop_off(cls, value: object) -> object:
-        if isinstance(value, float) and not math.isfinite(value):
-            message = f"drop_off must be a finite share between 0 and 1, not {value}"
-            raise custom_error(message, kind="finite_number")
-        return value
-
-    @model_validator(mode="after")
-    def _flow_rules(self) -> Touchpoint:
-        issues: list[tuple[tuple[str | int, ...], str]] = []
-        targets = [t.to for t in self.next]
-        for i, target in enumerate(targets):
-            if target in targets[:i]:
-                issues.append((("next", i, "to"), f"{target!r} is listed twice in next"))
-        if self.outcome is not None and self.next:
-            issues.append(
-                (
-                    ("outcome",),
-                    f"outcome {self.outcome.value!r} is only allowed on an end touchpoint "
-                    "(one without next); remove next or remove outcome",
-                )
-            )
-        if self.split == "all":
-            if len(self.next) < 2:
-                issues.append(
-                    (("split",), "split: all needs at least two next branches to run in parallel")
-                )
-            for i, t in enumerate(self.next):
-                if t.share is not None:
-                    issues.append(
-                        (
-                            ("next", i, "share"),
-                            "a parallel split (split: all) sends everyone down every branch; "
-                            "remove share",
-                        )
-                    )
-        elif len(self.next) > 1:
-            shares = [t.share for t in self.next]
-            missing = [t.to for t in self.next if t.share is None]
-            if missing:
-                issues.append(
-                    (
-                        ("next",),
-                        f"{len(self.next)} next touchpoints without share on "
-                        f"{', '.join(map(repr, missing))}: give each alternative a share "
-                        "(the shares sum to 1), or add split: all if the person does every branch",
-                    )
-                )
-            else:
-                total = math.fsum(s for s in shares if s is not None)
-                if abs(total - 1) > SHARE_TOLERANCE:
-                    issues.append(
-                        (
-                            ("next",),
-                            f"shares of the alternatives sum to {total:.6g}, not 1 "
-                            f"({' + '.join(f'{s:g}' for s in shares if s is not None)}); "
-                            "they are parts of the people who go on, so they must add up to 1",
-                        )
-                    )
-        elif len(self.next) == 1 and self.next[0].share is not None:
-            share = self.next[0].share
-            if abs(share - 1) > SHARE_TOLERANCE:
-                issues.append(
-                    (
-                        ("next", 0, "share"),
-                        f"share {share:g} on the only next touchpoint: everyone who goes on "
-                        "goes there (share 1); add the other alternatives or remove share",
-                    )
-                )
-        if issues:
-            raise Issues(issues)
-        return self
-
-    @property
-    def is_end(self) -> bool:
-        """True when the journey ends here (no ``next``)."""
-        return not self.next
-
-    @property
-    def end_outcome(self) -> Outcome | None:
-        """How the journey ends here: the ``outcome``, success by default; None if not an end."""
-        if self.next:
-            return None
-        return self.outcome or Outcome.SUCCESS
-
-
-class EventColumns(_Model):
+class EventColumns(FrozenModel):
     """Which columns of an event log hold the case, activity, timestamp and extras."""
 
     case: Text | None = None
@@ -400,29 +144,29 @@ class EventColumns(_Model):
     resource: Text | None = None
 
 
-class EventsSpec(_Model):
+class EventsSpec(FrozenModel):
     """Event-log evidence for the journey (top-level ``events:``; every key optional, each
     can be given or overridden on the command line). ``ends``: touchpoint ids that count as
     reaching an end of the journey when its own end is not in the log."""
 
-    path: Annotated[tuple[Text, ...], BeforeValidator(_texts)] = ()
+    path: Texts = ()
     columns: EventColumns = EventColumns()
     map: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     timezone: Text | None = None
-    ends: Annotated[tuple[Text, ...], BeforeValidator(_texts)] = ()
+    ends: Texts = ()
 
 
-class FeedbackColumns(_Model):
+class FeedbackColumns(FrozenModel):
     """Which columns of a feedback file hold the touchpoint and the date of the response."""
 
     touchpoint: Text | None = None
     submitted: Text | None = None
 
 
-class FeedbackSpec(_Model):
+class FeedbackSpec(FrozenModel):
     """A-11 customer feedback for the journey (top-level ``feedback:``; every key optional)."""
 
-    path: Annotated[tuple[Text, ...], BeforeValidator(_texts)] = ()
+    path: Texts = ()
     instrument: Literal["a11_v1", "a11_v2"] | None = None
     columns: FeedbackColumns = FeedbackColumns()
     map: dict[StrictStr, StrictStr] = Field(default_factory=dict)
@@ -431,7 +175,7 @@ class FeedbackSpec(_Model):
     min_cell: Annotated[StrictInt, Field(ge=1)] | None = None
 
 
-class Journey(_Model):
+class Journey(FrozenModel):
     """A life-experience journey: agencies, stages, data items and the touchpoints between them."""
 
     journeymap: Annotated[Literal[1], BeforeValidator(_version)]
@@ -445,10 +189,10 @@ class Journey(_Model):
     offering: Text | None = None
     source: Text | None = None
     start: StrictStr | None = None
-    agencies: Annotated[tuple[Agency, ...], BeforeValidator(_as_tuple), Field(min_length=1)]
-    data: Annotated[tuple[DataItem, ...], BeforeValidator(_as_tuple)] = ()
-    stages: Annotated[tuple[Stage, ...], BeforeValidator(_as_tuple)] = ()
-    touchpoints: Annotated[tuple[Touchpoint, ...], BeforeValidator(_as_tuple), Field(min_length=1)]
+    agencies: Annotated[tuple[Agency, ...], BeforeValidator(as_tuple), Field(min_length=1)]
+    data: Annotated[tuple[DataItem, ...], BeforeValidator(as_tuple)] = ()
+    stages: Annotated[tuple[Stage, ...], BeforeValidator(as_tuple)] = ()
+    touchpoints: Annotated[tuple[Touchpoint, ...], BeforeValidator(as_tuple), Field(min_length=1)]
     events: EventsSpec | None = None
     scenarios: Scenarios = ()
     feedback: FeedbackSpec | None = None

@@ -19,7 +19,7 @@ import json
 import re
 from typing import Any
 
-from .durations import UNITS
+from .durations import UNIT_WORDS
 from .models import MAX_PEOPLE, Journey
 from .schema_docs import KEY_DOCS
 
@@ -64,9 +64,6 @@ _BIDI = [0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 
 _WS = _char_class(_SPACE)
 _NUM = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
-# every unit parse_duration knows, any letter case (it lower-cases the unit)
-_UNIT_WORDS = (*UNITS, "mins", "minute", "minutes", "hr", "hrs", "hour", "hours", "day")
-_UNIT_WORDS += ("days", "week", "weeks", "wk", "month", "months")
 
 
 def _any_case(word: str) -> str:
@@ -88,7 +85,7 @@ def _iso_pattern() -> str:
     )
 
 
-_UNITS = "|".join(_any_case(u) for u in sorted(_UNIT_WORDS, key=lambda u: (-len(u), u)))
+_UNITS = "|".join(_any_case(u) for u in sorted(UNIT_WORDS, key=lambda u: (-len(u), u)))
 #: A duration as parse_duration reads it: ``5d``, ``3 weeks``, ``1.5h``, ``P1DT12H``...
 #: (the 100-year limit is a number, not a shape: only validate checks it).
 DURATION_PATTERN = f"^{_WS}*(?:{_NUM}{_WS}*(?:{_UNITS})|{_iso_pattern()}){_WS}*$"
@@ -100,8 +97,8 @@ ID_PATTERN += r"+$(?!\n)"
 TEXT_PATTERN = "^" + _char_class([c for c in _CONTROL if c not in (9, 10)], negate=True) + "+$"
 
 _DURATION_HELP = (
-    "A duration is a number with a unit: 30min, 2h, 5d, 3w, 2mo (30 days), long forms such as "
-    "3 days, or ISO 8601 such as P5D, PT45M (at most 100 years)"
+    "A duration is a number with a unit: 30min, 2h, 5d, 3w, 2mo (30 days), 10y (365 days), "
+    "long forms such as 3 days, or ISO 8601 such as P5D, PT45M (at most 100 years)"
 )
 _ID_HELP = "An id is not empty and has no spaces, control or invisible characters"
 _TEXT_HELP = "Text is not empty and has no control characters (tab and newline are allowed)"

@@ -198,7 +198,11 @@ KEY_DOCS: dict[str, dict[str, tuple[str, Any]]] = {
     },
     "DurationStats": {
         "median": ("the median elapsed time, a duration", "30d"),
-        "p90": ("the 90th percentile, a duration at least the median", "90d"),
+        "p90": (
+            "the 90th percentile, a duration at least the median and, unless `mean` is "
+            "given, at most 100 times it",
+            "90d",
+        ),
         "mean": ("the mean elapsed time, a duration", "40d"),
     },
     "Transition": {

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from .quoting import quoted
+
 __all__ = ["MAX_DEPTH", "MAX_VALUES", "Located", "YamlProblem", "dump_yaml", "load_located"]
 
 #: The most values alias expansion may add to those written in the file (an "alias bomb" limit).
@@ -200,26 +202,39 @@ class _Builder:
         if tag == "tag:yaml.org,2002:bool":
             return value.lower() == "true"
         try:
-            if tag == "tag:yaml.org,2002:int":
-                text = value.replace("_", "")
-                if text.startswith(("0o", "0x")):
-                    return int(text, 0)
-                return int(text, 10)
-            low = value.lower()
-            if low in (".nan",):
-                return math.nan
-            if low in (".inf", "+.inf"):
-                return math.inf
-            if low == "-.inf":
-                return -math.inf
-            return float(value)
+            number = _number(value, tag)
         except ValueError:
-            line, col = _mark(node)
             kind = "whole number" if tag.endswith("int") else "number"
-            self.out.problems.append(
-                YamlProblem(line, col, f"{value!r} is not a valid {kind}", loc)
-            )
+            message = f"{quoted(value)} is not a valid {kind}"
+            if value.strip("+-").isdigit():  # more digits than Python reads
+                digits = len(value.lstrip("+-"))
+                message = f"{quoted(value)} ({digits:,} digits) is too large a number"
+            self.out.problems.append(YamlProblem(*_mark(node), message, loc))
             return value
+        if isinstance(number, float) and math.isinf(number) and "inf" not in value.lower():
+            message = (
+                f"{quoted(value)} is too large a number (the largest is about 1.8e308); check it"
+            )
+            self.out.problems.append(YamlProblem(*_mark(node), message, loc))
+            return value
+        return number
+
+
+def _number(value: str, tag: str) -> int | float:
+    """A plain scalar resolved as an int or a float, as the YAML 1.2 core schema reads it."""
+    if tag == "tag:yaml.org,2002:int":
+        text = value.replace("_", "")
+        if text.startswith(("0o", "0x")):
+            return int(text, 0)
+        return int(text, 10)
+    low = value.lower()
+    if low in (".nan",):
+        return math.nan
+    if low in (".inf", "+.inf"):
+        return math.inf
+    if low == "-.inf":
+        return -math.inf
+    return float(value)
 
 
 def _check_size(root: yaml.Node) -> None:

@@ -7,6 +7,11 @@ from hypothesis import strategies as st
 from journeymap import Duration, parse_duration
 from journeymap.durations import MAX_MINUTES
 
+HELP = (
+    "write a number with a unit: 30min, 2h, 5d, 3w, 2mo (30 days), 10y (365 days), "
+    "or ISO 8601 such as P5D"
+)
+
 
 @pytest.mark.parametrize(
     ("text", "minutes"),
@@ -28,6 +33,10 @@ from journeymap.durations import MAX_MINUTES
         ("2 hours", 120),
         ("3 days", 4320),
         ("5D", 7200),
+        ("10y", 5256000),
+        ("1 yr", 525600),
+        ("2 years", 1051200),
+        ("1 Year", 525600),
     ],
 )
 def test_parse(text: str, minutes: float) -> None:
@@ -39,23 +48,19 @@ def test_parse(text: str, minutes: float) -> None:
     [
         (
             "5",
-            "'5' has no unit; write a number with a unit: 30min, 2h, 5d, 3w, 2mo (30 days), "
-            "or ISO 8601 such as P5D",
+            "'5' has no unit; " + HELP,
         ),
         (
             "5m",
-            "'5m' has an unknown unit 'm'; write a number with a unit: 30min, 2h, 5d, 3w, "
-            "2mo (30 days), or ISO 8601 such as P5D",
+            "'5m' has an unknown unit 'm'; " + HELP,
         ),
         (
             "P",
-            "'P' is not a valid ISO 8601 duration; write a number with a unit: 30min, 2h, 5d, "
-            "3w, 2mo (30 days), or ISO 8601 such as P5D",
+            "'P' is not a valid ISO 8601 duration; " + HELP,
         ),
         (
             "soon",
-            "'soon' is not a duration; write a number with a unit: 30min, 2h, 5d, 3w, "
-            "2mo (30 days), or ISO 8601 such as P5D",
+            "'soon' is not a duration; " + HELP,
         ),
     ],
 )

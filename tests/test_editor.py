@@ -283,8 +283,8 @@ BAD = {
     "duration-3-wks": (
         GOOD.replace("duration: 5d", "duration: 3 wks"),
         "3 wks",
-        "A duration is a number with a unit: 30min, 2h, 5d, 3w, 2mo (30 days), long forms such "
-        "as 3 days, or ISO 8601 such as P5D, PT45M (at most 100 years)",
+        "A duration is a number with a unit: 30min, 2h, 5d, 3w, 2mo (30 days), 10y (365 days), "
+        "long forms such as 3 days, or ISO 8601 such as P5D, PT45M (at most 100 years)",
     ),
     "misspelt-key": (
         GOOD.replace("drop_off: 0.1", "dropoff: 0.1"),

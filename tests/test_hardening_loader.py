@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from pathlib import Path
@@ -130,8 +131,8 @@ def test_population_is_bounded() -> None:
     assert problems_of(
         replace("title: Tiny journey", f"title: Tiny journey\npopulation: {huge}")
     ) == [
-        f"j.yaml:4:13: population: {huge[:57]}... is out of range: population is a whole "
-        "number of people from 1 to 10,000,000,000"
+        f"j.yaml:4:13: population: {huge[:40]}… (401 digits) is out of range: population is a "
+        "whole number of people from 1 to 10,000,000,000"
     ]
 
 
@@ -345,3 +346,224 @@ def test_checking_a_large_text_restores_the_collector() -> None:
     padding = "# " + "x" * 300_000 + "\n"
     assert check_journey(padding + tiny_journey_text()).problems == ()
     assert gc.isenabled()
+
+
+# --- a value of 5,000 characters is quoted short ---------------------------------------------
+
+_DIGITS = "1234567890" * 500
+_SHOWN = "'1234567890123456789012345678901234567890…'"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "message"),
+    [
+        (
+            "title: Tiny journey",
+            f"title: Tiny journey\npopulation: {_DIGITS}",
+            "4:13: population",
+            f"{_SHOWN} (5,000 digits) is too large a number",
+        ),
+        (
+            "title: Tiny journey",
+            f"title: Tiny journey\npopulation: -{_DIGITS}",
+            "4:13: population",
+            "'-123456789012345678901234567890123456789…' (5,000 digits) is too large a number",
+        ),
+        (
+            "title: Tiny journey",
+            f"title: Tiny journey\npopulation: {_DIGITS}.5",
+            "4:13: population",
+            f"{_SHOWN} is too large a number (the largest is about 1.8e308); check it",
+        ),
+        (
+            "title: Tiny journey",
+            f"title: Tiny journey\npopulation: 0x{'f' * 5000}",
+            "4:13: population",
+            "a whole number of about 6,021 digits is out of range: population is a whole number "
+            "of people from 1 to 10,000,000,000",
+        ),
+        (
+            "duration: 5d",
+            f"duration: {_DIGITS}d",
+            "12:15: touchpoints[0].duration",
+            f"{_SHOWN} is longer than 100 years, the longest duration a journey file may give; "
+            "check the number and the unit",
+        ),
+        (
+            "duration: 5d",
+            f"duration: {_DIGITS}x",
+            "12:15: touchpoints[0].duration",
+            f"{_SHOWN} has an unknown unit 'x'; write a number with a unit: 30min, 2h, 5d, 3w, "
+            "2mo (30 days), 10y (365 days), or ISO 8601 such as P5D",
+        ),
+        (
+            "duration: 5d",
+            f"duration: {{median: 1d, p90: P{_DIGITS}D}}",
+            "12:33: touchpoints[0].duration.p90",
+            "'P123456789012345678901234567890123456789…' is longer than 100 years, the longest "
+            "duration a journey file may give; check the number and the unit",
+        ),
+        (
+            "name: Apply",
+            f"name: {_DIGITS}",
+            "9:11: touchpoints[0].name",
+            f"{_SHOWN} (5,000 digits) is too large a number",
+        ),
+        (
+            "name: Apply",
+            f"name: {_DIGITS[:4000]}",
+            "9:11: touchpoints[0].name",
+            "expected text, got 1234567890123456789012345678901234567890… (4,000 digits); put "
+            f"it in quotes: {_SHOWN}",
+        ),
+    ],
+)
+def test_a_value_of_5000_characters_is_quoted_short(
+    old: str, new: str, where: str, message: str
+) -> None:
+    assert problems_of(replace(old, new)) == [f"j.yaml:{where}: {message}"]
+
+
+# --- a median and a p90 that no time can be drawn from -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("duration", "column", "message"),
+    [
+        (
+            "{median: 5e-21min, p90: P1Y}",
+            39,
+            "p90 '365d' is more than 100 times the median '5e-21min', too wide a spread to "
+            "draw times from; give the mean too (mean: ...), or make the slow cases an "
+            "alternative of their own",
+        ),
+        (
+            "{median: 1min, p90: 101min}",
+            35,
+            "p90 '101min' is more than 100 times the median '1min', too wide a spread to "
+            "draw times from; give the mean too (mean: ...), or make the slow cases an "
+            "alternative of their own",
+        ),
+        (
+            "{median: 2y, p90: 100y}",
+            33,
+            "with the median '730d' and p90 '36500d' the times drawn (a lognormal through "
+            "them) average 211 years, more than the 100 a duration may be; give the mean too "
+            "(mean: ...), or check the numbers",
+        ),
+        (
+            "{median: 10d, p90: 5d}",
+            34,
+            "p90 '5d' is shorter than the median '10d'; the 90th percentile is at least the median",
+        ),
+    ],
+)
+def test_a_spread_no_time_can_be_drawn_from_is_a_located_error(
+    duration: str, column: int, message: str
+) -> None:
+    assert problems_of(replace("duration: 5d", f"duration: {duration}")) == [
+        f"j.yaml:12:{column}: touchpoints[0].duration.p90: {message}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "duration",
+    [
+        "{median: 1d, p90: 100d}",  # 100 times: the widest spread without a mean
+        "{median: 5e-21min, p90: P1Y, mean: 30d}",  # with the mean, the mean is used
+        "{median: 0min, p90: 2d}",  # no lognormal is drawn from a median of 0
+        "{median: 365d, p90: 730d}",  # examples/life_events/disaster-recovery.yaml
+        "{median: 1y, p90: 10y}",
+    ],
+)
+def test_realistic_spreads_are_valid(duration: str) -> None:
+    assert problems_of(replace("duration: 5d", f"duration: {duration}")) == []
+
+
+def test_the_overflowing_pair_is_an_error_on_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from journeymap.cli import cli
+
+    path = tmp_path / "j.yaml"
+    path.write_text(replace("duration: 5d", "duration: {median: 5e-21min, p90: P1Y}"))
+    result = CliRunner().invoke(cli, ["analyze", str(path)])
+    assert result.exit_code == 1
+    assert "internal error" not in result.output + result.stderr
+    assert f"{path}:12:39: touchpoints[0].duration.p90: p90 '365d' is more than 100 times" in (
+        result.stderr
+    )
+
+
+def test_a_scenario_may_not_change_a_duration_to_an_impossible_spread() -> None:
+    text = tiny_journey_text() + (
+        "scenarios:\n"
+        "  - id: wide\n"
+        "    changes:\n"
+        "      - {touchpoint: a, duration: {median: 1min, p90: 1y}}\n"
+    )
+    assert problems_of(text) == [
+        "j.yaml:27:55: scenarios[0].changes[0].duration.p90: p90 '365d' is more than 100 times "
+        "the median '1min', too wide a spread to draw times from; give the mean too "
+        "(mean: ...), or make the slow cases an alternative of their own"
+    ]
+
+
+def test_removing_a_touchpoint_may_not_join_waits_into_more_than_100_years() -> None:
+    text = replace("    next: b\n", "    next: [{to: b, wait: 60y}]\n").replace(
+        "    duration: 1d\n    next: c\n", "    duration: 1d\n    next: [{to: c, wait: 60y}]\n"
+    ) + ("scenarios:\n  - id: quicker\n    changes:\n      - remove: b\n")
+    assert problems_of(text) == [
+        "j.yaml:27:17: scenarios[0].changes[0].remove: cannot remove 'b': it has waits before "
+        "and after it that add up to more than 100 years (from 'a' to 'c'), the longest a "
+        "wait may be; change it with a touchpoint: change instead"
+    ]
+
+
+_MAX_DAYS = 36500.0
+amounts = st.one_of(
+    st.floats(min_value=1e-30, max_value=1e12, allow_nan=False, allow_infinity=False),
+    st.sampled_from([5e-21, 1e-300, 5e-324, 0.0, 1.0, 100.0, 36500.0, 52560000.0]),
+)
+units = st.sampled_from(["min", "h", "d", "y"])
+written = st.builds(lambda n, u: f"{n!r}{u}", amounts, units)
+# a p90 as a multiple of the median, mostly near the limits of what is accepted
+spreads = st.one_of(
+    st.floats(min_value=1, max_value=100),
+    st.floats(min_value=1, max_value=1e30),
+    st.sampled_from([1.0, 26.6, 99.99, 100.0, 100.01]),
+)
+
+
+@settings(derandomize=True, max_examples=150, deadline=None)
+@given(amounts, units, spreads, st.one_of(st.none(), written), written)
+def test_every_duration_pair_the_loader_accepts_gives_bounded_numbers(
+    median_amount: float, unit: str, spread: float, mean: str | None, effort: str
+) -> None:
+    median, p90 = f"{median_amount!r}{unit}", f"{median_amount * spread!r}{unit}"
+    stats = f"median: {median}, p90: {p90}" + (f", mean: {mean}" if mean else "")
+    text = replace("duration: 5d", f"duration: {{{stats}}}\n    effort: {effort}")
+    try:
+        journey = parse_journey(text)
+    except JourneyFileError:
+        return
+    m = analyze(journey).metrics
+    # a: at most 100 years on average (the second touchpoint, b, takes 1 day)
+    for value, bound in [
+        (m.expected_days_for_completers, _MAX_DAYS + 1),
+        (m.critical_path_days, _MAX_DAYS + 1),
+        (m.elapsed_p50_days, 2 * _MAX_DAYS + 1),
+        (m.elapsed_p90_days, 2 * _MAX_DAYS + 1),
+        (m.expected_effort_hours, _MAX_DAYS * 24),
+    ]:
+        assert value is None or (math.isfinite(value) and 0 <= value <= bound * (1 + 1e-9))
+
+
+@pytest.mark.parametrize("factor", [0.1, 0.3, 0.7, 1 / 3, 0.9, 1e-5])
+def test_a_pair_at_the_limit_scaled_by_a_factor_stays_valid(factor: float) -> None:
+    """Scenario suggestions scale median and p90 alike: rounding must not push them over."""
+    from journeymap import Duration, DurationStats
+
+    for median in (3.0, 7.0, 1440.0, 11.0):
+        stats = DurationStats(median=Duration(median * factor), p90=Duration(100 * median * factor))
+        assert stats.spread_problem() is None

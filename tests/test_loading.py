@@ -112,8 +112,8 @@ def test_duplicate_yaml_key() -> None:
 def test_bare_number_duration() -> None:
     assert errors_of(replace("duration: 5d", "duration: 5")) == [
         "j.yaml:12:15: touchpoints[0].duration: a bare number (5) is not a duration: add a "
-        "unit; write a number with a unit: 30min, 2h, 5d, 3w, 2mo (30 days), or ISO 8601 "
-        "such as P5D"
+        "unit; write a number with a unit: 30min, 2h, 5d, 3w, 2mo (30 days), 10y (365 days), "
+        "or ISO 8601 such as P5D"
     ]
 
 

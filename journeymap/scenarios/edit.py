@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from ..catalog import CATALOG, suggest
-from ..durations import Duration
+from ..durations import MAX_MINUTES, Duration
+from ..quoting import quoted
 from ..rules import Issues, check_journey_data
 
 if TYPE_CHECKING:
@@ -119,17 +120,16 @@ def _validated(
             msg = str(e["msg"]).removeprefix("Value error, ")
             message = f"{field}: {msg[:1].lower()}{msg[1:]}"
             if e["type"] != "missing":
-                message += f" (got {e.get('input')!r:.60})"
+                message += f" (got {quoted(e.get('input'))})"
             found.append((place(loc), message))
         return None, found
     return model.model_dump(mode="json", exclude_defaults=True), []
 
 
-def _wait(*waits: Any) -> str | None:
+def _wait_minutes(*waits: Any) -> float | None:
+    """The waits added up, in minutes (None if there are none)."""
     given = [Duration.parse(w) if isinstance(w, str) else w for w in waits if w is not None]
-    if not given:
-        return None
-    return str(Duration(sum(w.minutes for w in given)))
+    return sum(w.minutes for w in given) if given else None
 
 
 def _redirect(tps: list[dict[str, Any]], tid: str) -> tuple[list[str], str | None]:
@@ -163,9 +163,14 @@ def _redirect(tps: list[dict[str, Any]], tid: str) -> tuple[list[str], str | Non
                 entry: dict[str, Any] = {"to": o["to"]}
                 if not parallel and (e.get("share") is not None or len(outs) > 1):
                     entry["share"] = float(e.get("share") or 1.0) * share
-                wait = _wait(e.get("wait"), o.get("wait"))
+                wait = _wait_minutes(e.get("wait"), o.get("wait"))
+                if wait is not None and wait > MAX_MINUTES:
+                    return [], (
+                        f"has waits before and after it that add up to more than 100 years "
+                        f"(from {p.get('id')!r} to {o['to']!r}), the longest a wait may be"
+                    )
                 if wait is not None:
-                    entry["wait"] = wait
+                    entry["wait"] = str(Duration(wait))
                 new.append(entry)
         new = _merged(new)
         if len(new) == 1:

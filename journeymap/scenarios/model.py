@@ -35,6 +35,7 @@ from pydantic import (
 )
 
 from ..durations import Duration
+from ..fields import Text, texts
 from ..rules import Issues
 from .edit import check_scenarios
 
@@ -46,15 +47,8 @@ CHANGE_KINDS: tuple[ChangeKind, ...] = ("ask_once", "touchpoint", "remove", "add
 _OWN_KEYS = frozenset({"ask_once", "agencies", "effort_saved", "touchpoint", "remove", "add"})
 
 
-def _as_tuple(value: object) -> object:
-    if isinstance(value, str):
-        return (value,)
-    return tuple(value) if isinstance(value, list) else value
-
-
 Slug = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Ident = Annotated[StrictStr, Field(min_length=1, pattern=r"^\S+$")]
-Text = Annotated[StrictStr, Field(min_length=1)]
 
 #: A duration as the journey schema writes it (journey_schema turns it into the shared $ref).
 _DURATION_REF: dict[str, Any] = Duration.__get_pydantic_json_schema__(None, None)  # type: ignore[arg-type]
@@ -113,7 +107,7 @@ class Change(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     ask_once: Ident | None = None
-    agencies: Annotated[tuple[Ident, ...], BeforeValidator(_as_tuple)] | None = None
+    agencies: Annotated[tuple[Ident, ...], BeforeValidator(texts)] | None = None
     effort_saved: Duration | None = None
     touchpoint: Ident | None = None
     set_values: Mapping[str, Any] = Field(default_factory=dict, exclude=True)
@@ -228,7 +222,7 @@ class Scenario(BaseModel):
     title: Text | None = None
     assumptions: Text | None = None
     changes: Annotated[
-        tuple[Annotated[Change, WithJsonSchema(CHANGE_SCHEMA)], ...], BeforeValidator(_as_tuple)
+        tuple[Annotated[Change, WithJsonSchema(CHANGE_SCHEMA)], ...], BeforeValidator(texts)
     ] = ()
 
     @property
@@ -254,4 +248,4 @@ def _check(value: tuple[Scenario, ...], info: ValidationInfo) -> tuple[Scenario,
 
 
 #: The type of ``Journey.scenarios``: checked against the journey's other fields.
-Scenarios = Annotated[tuple[Scenario, ...], BeforeValidator(_as_tuple), AfterValidator(_check)]
+Scenarios = Annotated[tuple[Scenario, ...], BeforeValidator(texts), AfterValidator(_check)]
