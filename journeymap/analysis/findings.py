@@ -172,7 +172,7 @@ def _duplicate_findings(G: nx.DiGraph, report: Report, *, top: int) -> list[Find
                     f"{fmt.people(pop)}) are asked for {it} more than once.{loop}{issued}"
                 ),
                 recommendation=(
-                    f"Collect the {name} once and share it between {who} with the "
+                    f"Collect the {name} once and share {it} between {who} with the "
                     "person's consent (A-11: 'only requires giving the government information "
                     "once')."
                     if len(d.agencies) > 1
