@@ -36,7 +36,7 @@ from .context import Analysis
 from .drop_off import find_drop_off
 from .evidence import observed_summary
 from .flow import Block, Flow, find_blocks, find_flow
-from .person import find_exchanges
+from .handoffs import find_exchanges
 from .structure import find_back_edges, find_order
 from .timing import CriticalPath, Simulation, find_critical_path, find_expected_days, simulate
 

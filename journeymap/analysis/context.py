@@ -36,7 +36,7 @@ from .effect import MAIN_PATH_RULE, Effects, find_bottlenecks_by_effect, find_ef
 from .evidence import evidence_summary
 from .findings import FindingContext, run_finders
 from .flow import Flow, find_flow
-from .person import PersonSide, find_exchanges, find_person_side
+from .handoffs import PersonSide, find_exchanges, find_person_side
 from .structure import find_back_edges
 from .timing import CriticalPath, Simulation, find_critical_path, find_expected_days, simulate
 from .view import JourneyView, build_view

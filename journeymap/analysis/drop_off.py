@@ -9,7 +9,7 @@ import networkx as nx
 from ..report import DropOff
 from .asks import population_of
 from .flow import Flow, find_flow
-from .person import find_person_side
+from .handoffs import find_person_side
 
 __all__ = ["find_drop_off"]
 
