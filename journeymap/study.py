@@ -217,7 +217,11 @@ class Study:
                 self.measured, other.measured, population=population, baseline=self.report()
             )
         return compare(
-            self.measured, scenarios=scenarios, population=population, baseline=self.report()
+            self.measured,
+            scenarios=scenarios,
+            population=population,
+            baseline=self.report(),
+            baseline_label="as measured" if self.log is not None else "as written",
         )
 
     def suggest(

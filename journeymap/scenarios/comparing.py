@@ -293,6 +293,7 @@ def compare(
     scenarios: Sequence[str] = (),
     population: int | None = None,
     baseline: Report | None = None,
+    baseline_label: str = "as written",
 ) -> Comparison:
     """The journey as written (the baseline) against each of its scenarios.
 
@@ -325,7 +326,7 @@ def compare(
     return Comparison(
         journey=journey.id,
         title=journey.title,
-        baseline_label="as written",
+        baseline_label=baseline_label,
         population=pop,
         population_is_default=population is None and journey.population is None,
         baseline=measures(baseline),

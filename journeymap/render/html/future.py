@@ -99,7 +99,7 @@ def comparison_intro(c: Comparison | None, *, observed: bool = False) -> tuple[s
     out = list(intro_lines(c))
     if observed:
         out.append(
-            "The comparison uses the numbers written in the journey file; the rest of this "
-            "page uses the event log's observed numbers."
+            "Both sides start from the event log's observed numbers, as the rest of this page "
+            "does; a scenario's changes replace them where it sets them."
         )
     return tuple(out)
