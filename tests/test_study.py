@@ -234,7 +234,7 @@ def test_one_baseline_for_the_report_the_comparison_and_the_suggestions(
     shown = f"{report.metrics.completion_rate * 1000:,.1f}"
     assert shown in future  # the comparison's baseline is the page's measured journey
     assert comparison.baseline_label == "as measured"
-    assert "Both sides start from the event log's observed numbers" in future
+    assert "Both sides start from the event log" in future
     unmeasured = Study.open(measured_with_scenario, events=EventOptions(use_journey_block=False))
     assert f"{unmeasured.report().metrics.completion_rate * 1000:,.1f}" not in future
 
