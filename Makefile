@@ -26,9 +26,12 @@ demo: sysdeps $(STAMP)
 	$(BIN)/journeymap validate examples/life_events
 	$(BIN)/journeymap analyze $(EXAMPLE)
 	$(BIN)/journeymap analyze $(EXAMPLE) --format json -o $(OUT)/report.json
+	$(BIN)/journeymap schema --report -o $(OUT)/report.schema.json
+	$(PY) examples/python/read_back.py $(OUT)/report.json $(EXAMPLE)
 	$(BIN)/journeymap analyze examples/life_events --format markdown -o $(OUT)/portfolio.md
 	$(BIN)/journeymap render $(EXAMPLE) -o $(OUT)/map.svg
 	$(BIN)/journeymap render $(EXAMPLE) -o $(OUT)/map.png
+	$(BIN)/journeymap render $(EXAMPLE) --scenario dd214-shared-by-dod -o $(OUT)/future-map.svg
 	$(BIN)/journeymap report $(EXAMPLE) -o $(OUT)/report.html \
 	  --feedback examples/life_events/data/transition-feedback-a11v2.csv --every quarter \
 	  --scenario dd214-shared-by-dod
@@ -47,7 +50,8 @@ demo: sysdeps $(STAMP)
 	@echo "Wrote, in $(OUT)/:"
 	@echo "  report.html     the narrative report, with A-11 feedback and a scenario (open it in a browser; it works offline)"
 	@echo "  map.svg         the journey map (map.png for slides)"
-	@echo "  report.json     the analysis, for other tools"
+	@echo "  report.json     the analysis, for other tools (report.schema.json: its JSON Schema)"
+	@echo "  future-map.svg  the map with the scenario applied (changed steps marked)"
 	@echo "  portfolio.md    all examples side by side"
 	@echo "  compare.md      the journey against its scenarios; suggestions.md: what would help most"
 	@echo "  feedback.md     trust and its drivers step by step, by fiscal quarter"
