@@ -11,7 +11,7 @@ import networkx as nx
 from ..report import DEFAULT_POPULATION, DuplicateRequest, Reissue
 from .duplicates import asked_counts, find_duplicate_candidates
 from .flow import Flow, find_flow
-from .structure import find_back_edges
+from .structure import find_back_edges, reachable_after
 
 __all__ = [
     "GOVERNMENT_LEVELS",
@@ -49,7 +49,7 @@ def find_duplicate_requests(
                 (
                     g
                     for g in givers.get(cand.item, [])
-                    if any(a in nx.descendants(G, g) for a in cand.touchpoints)
+                    if not nx.descendants(G, g).isdisjoint(cand.touchpoints)
                 ),
                 key=lambda n: G.nodes[n]["order"],
             )
@@ -87,15 +87,7 @@ def asked_again_without_loop(
     """The askers that some other asker precedes on a path without going back through a
     loop, or that share a parallel block with another asker on another branch."""
     asking = set(askers)
-    seen: set[str] = set()
-    stack = [v for a in askers for v in G.successors(a) if (a, v) not in back]
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.extend(v for v in G.successors(node) if (node, v) not in back)
-    out = seen & asking
+    out = reachable_after(nx.restricted_view(G, [], back), askers) & asking
     for block in flow.blocks:
         on = [i for i, branch in enumerate(block.branches) if asking & set(branch)]
         if len(on) > 1:

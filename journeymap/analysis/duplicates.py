@@ -9,13 +9,14 @@ the person has been asked so far (0, 1, "again").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
 import networkx as nx
 
 from .chain import Chain, pausing_collector
 from .flow import Flow, check_graph, innermost_blocks, shares_of
+from .structure import reachable_after
 
 __all__ = ["AskedCounts", "DuplicateCandidate", "asked_counts", "find_duplicate_candidates"]
 
@@ -40,18 +41,6 @@ def _placements(flow: Flow) -> dict[str, set[tuple[str, int]]]:
     return out
 
 
-def _reachable(step: Callable[[str], Iterable[str]], sources: set[str]) -> set[str]:
-    """Nodes reachable in one or more steps from any of ``sources``."""
-    seen: set[str] = set()
-    stack = [n for s in sources for n in step(s)]
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen.add(node)
-            stack.extend(step(node))
-    return seen
-
-
 def find_duplicate_candidates(G: nx.DiGraph, *, flow: Flow) -> Iterator[DuplicateCandidate]:
     """Yield, per data item, the asking touchpoints that can co-occur for one person."""
     check_graph(G)
@@ -64,8 +53,8 @@ def find_duplicate_candidates(G: nx.DiGraph, *, flow: Flow) -> Iterator[Duplicat
         nodes = askers[item]
         asking = set(nodes)
         # askers reachable from another asker (later asks) and askers that reach another one
-        after = _reachable(G.successors, asking) & asking
-        before = _reachable(G.predecessors, asking) & asking
+        after = reachable_after(G, asking) & asking
+        before = reachable_after(nx.reverse_view(G), asking) & asking
         via_loop = any(node in flow.in_loop for node in nodes)
         involved = after | before | {n for n in nodes if n in flow.in_loop}
         later = set(after)
