@@ -9,13 +9,14 @@ the person has been asked so far (0, 1, "again").
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
+from ..graph import find_regions
 from .chain import Chain, pausing_collector
-from .flow import Flow, check_graph, innermost_blocks, shares_of
+from .flow import Flow, check_graph, shares_of
 from .structure import reachable_after
 
 __all__ = ["AskedCounts", "DuplicateCandidate", "asked_counts", "find_duplicate_candidates"]
@@ -103,6 +104,30 @@ class _Outcome:
 
 _AGAIN = _Outcome("again", 2)
 
+#: A block's or branch's outcome: (asks made, at most 2; whether it reached the join) ->
+#: probability.
+Kernel = dict[tuple[int, bool], float]
+
+
+def _kernel(outcomes: Mapping[Hashable, float]) -> Kernel:
+    """The kernel of a branch from the outcomes of its region."""
+    dist: Kernel = {}
+    for state, p in outcomes.items():
+        assert isinstance(state, _Outcome)
+        key = (2, False) if state == _AGAIN else (state.count, state.kind == "exit")
+        dist[key] = dist.get(key, 0.0) + p
+    return dist
+
+
+def _both(first: Kernel, second: Kernel) -> Kernel:
+    """The kernel of two branches run independently: asks add up, both must reach the join."""
+    out: Kernel = {}
+    for (k1, c1), p1 in first.items():
+        for (k2, c2), p2 in second.items():
+            key = (min(2, k1 + k2), c1 and c2)
+            out[key] = out.get(key, 0.0) + p1 * p2
+    return out
+
 
 @pausing_collector
 def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
@@ -112,13 +137,9 @@ def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
     and whether the block is completed), so nesting depth costs no recursion.
     """
     check_graph(G)
-    by_split = {b.split: b for b in flow.blocks}
-    kernels: dict[str, dict[tuple[int, bool], float]] = {}
-    direct: dict[tuple[str, int] | None, list[str]] = {}
-    innermost = innermost_blocks(flow.blocks)
-    for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
-        place = innermost.get(node)
-        direct.setdefault((place[0].split, place[1]) if place else None, []).append(node)
+    regions = find_regions(G, flow.blocks)
+    by_split = regions.by_split
+    kernels: dict[str, Kernel] = {}
 
     def arrive(node: str, count: int, exit_node: str | None) -> Hashable:
         if node == exit_node:
@@ -126,7 +147,7 @@ def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
         total = count + (1 if node in asking else 0)
         return _AGAIN if total >= 2 else (node, total)
 
-    def region(head: str, nodes: list[str], exit_node: str | None) -> dict[Hashable, float]:
+    def region(head: str, nodes: Sequence[str], exit_node: str | None) -> dict[Hashable, float]:
         transitions: dict[Hashable, list[tuple[Hashable, float]]] = {}
         for node in nodes:
             drop = float(G.nodes[node]["drop_off"] or 0.0)
@@ -157,27 +178,12 @@ def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
         return {s: v for s, v in visits.items() if s not in transitions}
 
     for block in flow.blocks:  # innermost first
-        combined: dict[tuple[int, bool], float] = {(0, True): 1.0}
-        for i, branch in enumerate(block.branches):
-            if not branch:
-                continue
-            members = set(branch)
-            head = next(n for n in G.successors(block.split) if n in members)
-            outcomes = region(head, direct[(block.split, i)], block.join)
-            dist: dict[tuple[int, bool], float] = {}
-            for state, p in outcomes.items():
-                assert isinstance(state, _Outcome)
-                key = (2, False) if state == _AGAIN else (state.count, state.kind == "exit")
-                dist[key] = dist.get(key, 0.0) + p
-            new: dict[tuple[int, bool], float] = {}
-            for (k1, c1), p1 in combined.items():
-                for (k2, c2), p2 in dist.items():
-                    key = (min(2, k1 + k2), c1 and c2)
-                    new[key] = new.get(key, 0.0) + p1 * p2
-            combined = new
+        combined: Kernel = {(0, True): 1.0}
+        for where, head in regions.branches(block):
+            combined = _both(combined, _kernel(region(head, regions.direct[where], block.join)))
         kernels[block.split] = combined
 
-    outcomes = region(G.graph["start"], direct.get(None, []), None)
+    outcomes = region(G.graph["start"], regions.direct.get(None, ()), None)
     twice = outcomes.get(_AGAIN, 0.0)
     never = sum(
         p for s, p in outcomes.items() if isinstance(s, _Outcome) and s != _AGAIN and s.count == 0

@@ -38,8 +38,9 @@ from typing import Any
 
 import networkx as nx
 
+from ..graph import find_regions
 from .chain import Chain
-from .flow import Flow, find_flow, innermost_blocks, out_shares
+from .flow import Flow, find_flow, out_shares
 
 __all__ = ["MAX_RULES", "AskOnceEffects", "AskOnceRule", "find_ask_once_effects"]
 
@@ -111,12 +112,8 @@ class _Extended:
 
     def __init__(self, G: nx.DiGraph, flow: Flow, rules: Sequence[AskOnceRule]) -> None:
         self.G, self.flow, self.rules = G, flow, rules
-        self.by_split = {b.split: b for b in flow.blocks}
-        innermost = innermost_blocks(flow.blocks)
-        self.direct: dict[tuple[str, int] | None, list[str]] = {}
-        for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
-            place = innermost.get(node)
-            self.direct.setdefault((place[0].split, place[1]) if place else None, []).append(node)
+        self.regions = find_regions(G, flow.blocks)
+        self.by_split = self.regions.by_split
         self.kernels: dict[tuple[str, Status], dict[tuple[Status, bool], float]] = {}
         self.inside: dict[tuple[str, Status], dict[State, float]] = {}
         statuses = [tuple(s) for s in itertools.product((0, 1, 2), repeat=len(rules))]
@@ -167,11 +164,7 @@ class _Extended:
         block = self.by_split[split]
         dist: dict[tuple[Status, bool], float] = {(status, True): 1.0}
         inside: dict[State, float] = {}
-        for branch in block.branches:
-            if not branch:
-                continue
-            members = set(branch)
-            head = next(n for n in self.G.successors(split) if n in members)
+        for _, head in self.regions.branches(block):
             new: dict[tuple[Status, bool], float] = {}
             for (s, done), p in dist.items():
                 terminal, visits = self._region(head, block.join, s)
