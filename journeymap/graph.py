@@ -67,15 +67,9 @@ def build_graph(journey: Journey) -> nx.DiGraph:
     Examples
     --------
     >>> from journeymap import parse_journey
-    >>> j = parse_journey('''
-    ... journeymap: 1
-    ... id: tiny
-    ... title: Tiny
-    ... agencies: [{id: A, name: A}, {id: B, name: B}]
-    ... touchpoints:
-    ...   - {id: x, name: X, agency: A, next: y}
-    ...   - {id: y, name: Y, agency: B}
-    ... ''')
+    >>> j = parse_journey('''{journeymap: 1, id: tiny, title: Tiny,
+    ...   agencies: [{id: A, name: A}, {id: B, name: B}],
+    ...   touchpoints: [{id: x, name: X, agency: A, next: y}, {id: y, name: Y, agency: B}]}''')
     >>> G = build_graph(j)
     >>> G.edges["x", "y"]["handoff"], G.nodes["y"]["outcome"]
     (True, 'success')

@@ -263,15 +263,9 @@ def find_flow(G: nx.DiGraph) -> Flow:
     --------
     >>> from journeymap import parse_journey
     >>> from journeymap.graph import build_graph
-    >>> j = parse_journey('''
-    ... journeymap: 1
-    ... id: f
-    ... title: F
-    ... agencies: [{id: A, name: A}]
-    ... touchpoints:
-    ...   - {id: a, name: A, agency: A, drop_off: 0.1, next: b}
-    ...   - {id: b, name: B, agency: A, drop_off: 0.5}
-    ... ''')
+    >>> j = parse_journey('''{journeymap: 1, id: f, title: F, agencies: [{id: A, name: A}],
+    ...   touchpoints: [{id: a, name: A, agency: A, drop_off: 0.1, next: b},
+    ...                 {id: b, name: B, agency: A, drop_off: 0.5}]}''')
     >>> flow = find_flow(build_graph(j))
     >>> round(flow.completion_rate, 6), round(flow.visits["b"], 6)
     (0.45, 0.9)

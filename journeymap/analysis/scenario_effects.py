@@ -15,15 +15,10 @@ the agencies in scope nobody is asked twice. The expected visits of every touchp
 those of :func:`.flow.find_flow`.
 
 >>> from journeymap import parse_journey, build_graph
->>> G = build_graph(parse_journey('''
-... journeymap: 1
-... id: tiny
-... title: Tiny
-... agencies: [{id: SSA, name: SSA}, {id: DMV, name: DMV}]
-... touchpoints:
-...   - {id: a, name: Apply, agency: SSA, asks: [ssn], drop_off: 0.1, next: b}
-...   - {id: b, name: Licence, agency: DMV, asks: [ssn], effort: 1h}
-... '''))
+>>> G = build_graph(parse_journey('''{journeymap: 1, id: tiny, title: Tiny,
+...   agencies: [{id: SSA, name: SSA}, {id: DMV, name: DMV}], touchpoints: [
+...     {id: a, name: Apply, agency: SSA, asks: [ssn], drop_off: 0.1, next: b},
+...     {id: b, name: Licence, agency: DMV, asks: [ssn], effort: 1h}]}'''))
 >>> e = find_ask_once_effects(G, [AskOnceRule("ssn", None, 0.25)])
 >>> round(e.requests_removed, 9), round(e.effort_hours_saved, 9), e.certain
 (0.9, 0.225, {'b': ('ssn',)})
