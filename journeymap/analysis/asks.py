@@ -11,7 +11,7 @@ import networkx as nx
 from ..report import DEFAULT_POPULATION, DuplicateRequest, Reissue
 from .duplicates import asked_counts, find_duplicate_candidates
 from .flow import Flow, find_flow
-from .structure import find_back_edges, reachable_after
+from .structure import find_back_edges, forward_graph, reachable_after
 
 __all__ = [
     "GOVERNMENT_LEVELS",
@@ -40,8 +40,8 @@ def find_duplicate_requests(
             givers.setdefault(item, []).append(node)
     rows = []
     for cand in find_duplicate_candidates(G, flow=flow):
-        all_askers = {n for n in G.nodes if cand.item in G.nodes[n]["asks"]}
-        counts = asked_counts(G, all_askers, flow=flow)
+        all_askers = [n for n in G.nodes if cand.item in G.nodes[n]["asks"]]
+        counts = asked_counts(G, set(all_askers), flow=flow)
         expected = sum(flow.visits[n] for n in all_askers)
         agencies = tuple(dict.fromkeys(G.nodes[n]["agency"] for n in cand.touchpoints))
         issued_by = tuple(
@@ -87,7 +87,7 @@ def asked_again_without_loop(
     """The askers that some other asker precedes on a path without going back through a
     loop, or that share a parallel block with another asker on another branch."""
     asking = set(askers)
-    out = reachable_after(nx.restricted_view(G, [], back), askers) & asking
+    out = reachable_after(forward_graph(G, back), askers) & asking
     for block in flow.blocks:
         on = [i for i, branch in enumerate(block.branches) if asking & set(branch)]
         if len(on) > 1:

@@ -176,7 +176,8 @@ def _components(start: Sequence[State], transitions: Transitions) -> list[list[S
     probabilities only), in topological order (sources first).
 
     networkx finds them by Tarjan's algorithm, which completes a component only after every
-    component it leads to (sinks first). A state's rank is its place in the breadth-first
+    component it leads to (sinks first); a component is reached whole or not at all, so the
+    reached ones keep that order. A state's rank is its place in the breadth-first
     order from ``start``; the members of a component are listed by falling rank, so the
     answer depends on the chain only, never on hashing.
     """
@@ -187,10 +188,8 @@ def _components(start: Sequence[State], transitions: Transitions) -> list[list[S
     graph.add_edges_from((s, t) for s, out in transitions.items() for t, p in out if p > 0)
     reached = [s for layer in nx.bfs_layers(graph, list(start)) for s in layer]
     rank = {s: i for i, s in enumerate(reached)}
-    if len(reached) < len(graph):
-        graph = graph.subgraph(reached)
-    found = nx.strongly_connected_components(graph)
-    return [sorted(c, key=rank.__getitem__, reverse=True) for c in found][::-1]
+    found = [c for c in nx.strongly_connected_components(graph) if next(iter(c)) in rank]
+    return [sorted(c, key=rank.__getitem__, reverse=True) for c in reversed(found)]
 
 
 @dataclass

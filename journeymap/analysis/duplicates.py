@@ -91,18 +91,26 @@ class AskedCounts:
     at_least_twice: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Outcome:
     """Where a person leaves a region: ``kind`` (end, lost, exit, again) with ``count`` asks.
 
-    Not a tuple, so it can never equal a ``(touchpoint, count)`` state, whatever the ids.
+    Not a tuple, so it can never equal a ``(touchpoint, count)`` state, whatever the ids; one
+    object per kind and count (:func:`_outcome`), compared and hashed by identity.
     """
 
     kind: str
     count: int
 
 
+_OUTCOMES = {(k, c): _Outcome(k, c) for k in ("end", "lost", "exit") for c in (0, 1)}
 _AGAIN = _Outcome("again", 2)
+
+
+def _outcome(kind: str, count: int) -> _Outcome:
+    """The outcome ``kind`` with ``count`` (0 or 1) asks made."""
+    return _OUTCOMES[(kind, count)]
+
 
 #: A block's or branch's outcome: (asks made, at most 2; whether it reached the join) ->
 #: probability.
@@ -143,7 +151,7 @@ def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
 
     def arrive(node: str, count: int, exit_node: str | None) -> Hashable:
         if node == exit_node:
-            return _Outcome("exit", count)
+            return _outcome("exit", count)
         total = count + (1 if node in asking else 0)
         return _AGAIN if total >= 2 else (node, total)
 
@@ -155,7 +163,7 @@ def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
             shares = shares_of(G, flow, node)
             for count in (0, 1):
                 state = (node, count)
-                out: list[tuple[Hashable, float]] = [(_Outcome("lost", count), drop)]
+                out: list[tuple[Hashable, float]] = [(_outcome("lost", count), drop)]
                 if G.nodes[node]["split"]:
                     block = by_split[node]
                     for (k, complete), q in kernels[node].items():
@@ -165,10 +173,10 @@ def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
                         elif complete:
                             target = arrive(block.join, total, exit_node)
                         else:
-                            target = _Outcome("lost", total)
+                            target = _outcome("lost", total)
                         out.append((target, go_on * q))
                 elif not shares:
-                    out.append((_Outcome("end", count), go_on))
+                    out.append((_outcome("end", count), go_on))
                 else:
                     for nxt, share in shares:
                         out.append((arrive(nxt, count, exit_node), go_on * share))

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-__all__ = ["find_back_edges", "find_order", "reachable_after"]
+__all__ = ["find_back_edges", "find_order", "forward_graph", "reachable_after"]
 
 
 def find_back_edges(G: nx.DiGraph) -> frozenset[tuple[str, str]]:
@@ -37,6 +37,15 @@ def find_back_edges(G: nx.DiGraph) -> frozenset[tuple[str, str]]:
     return frozenset(back)
 
 
+def forward_graph(G: nx.DiGraph, back: frozenset[tuple[str, str]]) -> nx.DiGraph:
+    """The journey's touchpoints and arrows without the loop-back edges ``back`` (and
+    without attributes)."""
+    forward = nx.DiGraph()
+    forward.add_nodes_from(G)
+    forward.add_edges_from(e for e in G.edges if e not in back)
+    return forward
+
+
 def _in_file_order(G: nx.DiGraph) -> list[str]:
     return sorted(G.nodes, key=lambda n: G.nodes[n]["order"])
 
@@ -57,7 +66,7 @@ def find_order(
         If ``back_edges`` leaves a loop (those of :func:`find_back_edges` never do).
     """
     back = find_back_edges(G) if back_edges is None else back_edges
-    forward = nx.restricted_view(G, [], back)
+    forward = forward_graph(G, back)
     if not nx.is_directed_acyclic_graph(forward):
         msg = "back_edges must break every loop of the journey (find_back_edges(G) does)"
         raise ValueError(msg)
