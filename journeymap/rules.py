@@ -418,7 +418,7 @@ def _check_flow(
     data: Mapping[str, Any], first: str, edges: Mapping[str, list[str]], index: Mapping[str, int]
 ) -> list[Issue]:
     """Reachability, escape from loops, and well-nested parallel blocks (:mod:`.flowshape`)."""
-    flags = {tp.get("id"): tp for _, tp in _items(data, "touchpoints")}
+    flags = {tp["id"]: tp for _, tp in _items(data, "touchpoints") if isinstance(tp.get("id"), str)}
     splits = {n for n in edges if flags[n].get("split") == "all"}
     joins = {n for n in edges if flags[n].get("join") == "all"}
     return [
