@@ -367,3 +367,19 @@ def test_the_collector_is_paused_only_for_large_graphs_and_always_restored() -> 
     with pytest.raises(ValueError, match="boom"):
         enabled_inside([0] * PAUSE_GC_NODES, fail=True)
     assert gc.isenabled()
+
+
+def test_a_p90_far_above_the_median_gives_no_expected_days_not_an_overflow() -> None:
+    journey = parse_journey(
+        """journeymap: 1
+id: t
+title: T
+agencies: [{id: A, name: A}]
+touchpoints:
+  - {id: a, name: A, agency: A, duration: {median: 2.7e-34min, p90: P1Y}, next: b}
+  - {id: b, name: B, agency: A}
+"""
+    )
+    metrics = analyze(journey, runs=100).metrics
+    assert metrics.expected_days_for_completers is None
+    assert metrics.completion_rate == pytest.approx(1.0)
