@@ -34,6 +34,7 @@ def find_duplicate_requests(
     flow = flow or find_flow(G)
     pop = population_of(G, population)
     back = find_back_edges(G)
+    forward = forward_graph(G, back)
     givers: dict[str, list[str]] = {}
     for node in G.nodes:
         for item in G.nodes[node]["gives"]:
@@ -55,7 +56,7 @@ def find_duplicate_requests(
             )
         )
         data = G.graph["data"][cand.item]
-        again = asked_again_without_loop(G, flow, cand.touchpoints, back)
+        again = asked_again_without_loop(G, flow, cand.touchpoints, back, forward=forward)
         rows.append(
             DuplicateRequest(
                 item=cand.item,
@@ -82,12 +83,21 @@ def find_duplicate_requests(
 
 
 def asked_again_without_loop(
-    G: nx.DiGraph, flow: Flow, askers: tuple[str, ...], back: frozenset[tuple[str, str]]
+    G: nx.DiGraph,
+    flow: Flow,
+    askers: tuple[str, ...],
+    back: frozenset[tuple[str, str]],
+    *,
+    forward: nx.DiGraph | None = None,
 ) -> set[str]:
     """The askers that some other asker precedes on a path without going back through a
-    loop, or that share a parallel block with another asker on another branch."""
+    loop, or that share a parallel block with another asker on another branch.
+
+    ``forward`` is :func:`.structure.forward_graph` of ``G`` and ``back``, when already made.
+    """
     asking = set(askers)
-    out = reachable_after(forward_graph(G, back), askers) & asking
+    forward = forward_graph(G, back) if forward is None else forward
+    out = reachable_after(forward, askers) & asking
     for block in flow.blocks:
         on = [i for i, branch in enumerate(block.branches) if asking & set(branch)]
         if len(on) > 1:
