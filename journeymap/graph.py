@@ -40,9 +40,10 @@ from typing import Any
 
 import networkx as nx
 
+from .flowshape import immediate_post_dominators, reach
 from .models import Journey, Touchpoint
 
-__all__ = ["Block", "build_graph", "find_blocks", "handoff_boundary"]
+__all__ = ["Block", "Regions", "build_graph", "find_blocks", "find_regions", "handoff_boundary"]
 
 
 def handoff_boundary(a: dict[str, Any], b: dict[str, Any]) -> str | None:
@@ -66,15 +67,9 @@ def build_graph(journey: Journey) -> nx.DiGraph:
     Examples
     --------
     >>> from journeymap import parse_journey
-    >>> j = parse_journey('''
-    ... journeymap: 1
-    ... id: tiny
-    ... title: Tiny
-    ... agencies: [{id: A, name: A}, {id: B, name: B}]
-    ... touchpoints:
-    ...   - {id: x, name: X, agency: A, next: y}
-    ...   - {id: y, name: Y, agency: B}
-    ... ''')
+    >>> j = parse_journey('''{journeymap: 1, id: tiny, title: Tiny,
+    ...   agencies: [{id: A, name: A}, {id: B, name: B}],
+    ...   touchpoints: [{id: x, name: X, agency: A, next: y}, {id: y, name: Y, agency: B}]}''')
     >>> G = build_graph(j)
     >>> G.edges["x", "y"]["handoff"], G.nodes["y"]["outcome"]
     (True, 'success')
@@ -214,31 +209,67 @@ def find_blocks(G: nx.DiGraph) -> tuple[Block, ...]:
     ``join: all``); a branch is every touchpoint reachable from its first touchpoint without
     passing the join.
     """
-    exit_node = ("\0", "exit")
-    R = G.reverse(copy=True)
-    R.add_node(exit_node)
-    for node in G.nodes:
-        if G.out_degree(node) == 0:
-            R.add_edge(exit_node, node)
-    ipdom = nx.immediate_dominators(R, exit_node)
+    if not any(split for _, split in G.nodes(data="split")):
+        return ()
+    succ = {n: list(G.successors(n)) for n in G}
+    ipdom = immediate_post_dominators(succ)
+    order = G.nodes(data="order")
     blocks = []
-    for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
-        if not G.nodes[node]["split"]:
+    for node in sorted(G.nodes, key=order.__getitem__):
+        join = ipdom.get(node)
+        if not G.nodes[node]["split"] or join is None:
             continue
-        join = ipdom[node]
-        branches = []
-        for head in sorted(G.successors(node), key=lambda n: G.nodes[n]["order"]):
-            if head == join:
-                branches.append(())
-                continue
-            members = {head}
-            stack = [head]
-            while stack:
-                for nxt in G.successors(stack.pop()):
-                    if nxt != join and nxt not in members:
-                        members.add(nxt)
-                        stack.append(nxt)
-            branches.append(tuple(sorted(members, key=lambda n: G.nodes[n]["order"])))
-        blocks.append(Block(node, join, tuple(branches)))
+        heads = sorted(succ[node], key=order.__getitem__)
+        members = (reach([head], succ, stop=join) for head in heads)
+        blocks.append(
+            Block(node, join, tuple(tuple(sorted(m, key=order.__getitem__)) for m in members))
+        )
     blocks.sort(key=lambda b: len(b.members))
     return tuple(blocks)
+
+
+@dataclass(frozen=True)
+class Regions:
+    """The journey cut into the regions solved one at a time, innermost first: each branch
+    of each parallel block (key ``(split, branch number)``) and the rest (key None).
+
+    ``direct[key]`` holds the touchpoints of a region that lie in no block nested in it, in
+    file order; ``heads[key]`` is the touchpoint a branch starts at (empty branches, which go
+    straight to the join, have none).
+    """
+
+    blocks: tuple[Block, ...]
+    by_split: dict[str, Block]
+    innermost: dict[str, tuple[Block, int]]
+    direct: dict[tuple[str, int] | None, tuple[str, ...]]
+    heads: dict[tuple[str, int], str]
+
+    def branches(self, block: Block) -> list[tuple[tuple[str, int], str]]:
+        """The key and head of every branch of ``block`` that is not empty."""
+        keys = ((block.split, i) for i in range(len(block.branches)))
+        return [(key, self.heads[key]) for key in keys if key in self.heads]
+
+
+def find_regions(G: nx.DiGraph, blocks: tuple[Block, ...] | None = None) -> Regions:
+    """The regions of the journey graph (``blocks``: those of :func:`find_blocks`)."""
+    blocks = find_blocks(G) if blocks is None else blocks
+    innermost: dict[str, tuple[Block, int]] = {}
+    heads: dict[tuple[str, int], str] = {}
+    for block in reversed(blocks):  # outermost first, so the innermost wins
+        for i, branch in enumerate(block.branches):
+            for node in branch:
+                innermost[node] = (block, i)
+            if branch:
+                members = set(branch)
+                heads[(block.split, i)] = next(n for n in G.successors(block.split) if n in members)
+    direct: dict[tuple[str, int] | None, list[str]] = {}
+    for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
+        place = innermost.get(node)
+        direct.setdefault((place[0].split, place[1]) if place else None, []).append(node)
+    return Regions(
+        blocks,
+        {b.split: b for b in blocks},
+        innermost,
+        {key: tuple(nodes) for key, nodes in direct.items()},
+        heads,
+    )

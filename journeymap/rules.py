@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .catalog import CATALOG, FUZZY_LIMIT, char_name, skeleton, suggest
+from .flowshape import flow_problems
 
 __all__ = ["Issue", "Issues", "check_journey_data", "check_text"]
 
@@ -225,310 +226,202 @@ def _strings(value: Any) -> list[tuple[int | None, str]]:
     return []
 
 
+@dataclass(frozen=True)
+class _Declared:
+    """What the journey declares: the index of every id in its list, and the data known."""
+
+    agencies: dict[str, int]
+    stages: dict[str, int]
+    data: dict[str, int]
+    touchpoints: dict[str, int]
+    known_data: frozenset[str]
+    aliases: dict[str, Iterable[str]]
+
+
+def _declared(data: Mapping[str, Any], issues: list[Issue]) -> _Declared:
+    """The declared ids (duplicates reported) and the data items known with their names."""
+    agencies = _ids(data, "agencies", "agency", issues)
+    stages = _ids(data, "stages", "stage", issues)
+    declared_data = _ids(data, "data", "data item", issues)
+    touchpoints = _ids(data, "touchpoints", "touchpoint", issues)
+    aliases: dict[str, Iterable[str]] = {k: v.aliases for k, v in CATALOG.items()}
+    for _, item in _items(data, "data"):
+        if isinstance(item.get("id"), str):
+            names = [n for n in [item.get("name")] if isinstance(n, str)]
+            aliases[item["id"]] = names + [
+                a for a in (item.get("aliases") or []) if isinstance(a, str)
+            ]
+    known = frozenset(declared_data) | frozenset(CATALOG)
+    return _Declared(agencies, stages, declared_data, touchpoints, known, aliases)
+
+
 def check_journey_data(data: Mapping[str, Any]) -> list[Issue]:
     """Check the whole-journey rules on YAML-shaped ``data``; tolerant of malformed parts.
 
     Returns every issue found (errors and warnings), each with the path of the culprit.
     """
     issues: list[Issue] = check_text(data)
-    agencies = _ids(data, "agencies", "agency", issues)
-    stages = _ids(data, "stages", "stage", issues)
-    declared_data = _ids(data, "data", "data item", issues)
-    touchpoints = _ids(data, "touchpoints", "touchpoint", issues)
-    agency_list = list(agencies)
-    tp_list = list(touchpoints)
-    data_aliases: dict[str, Iterable[str]] = {k: v.aliases for k, v in CATALOG.items()}
-    for _, item in _items(data, "data"):
-        if isinstance(item.get("id"), str):
-            names = [n for n in [item.get("name")] if isinstance(n, str)]
-            data_aliases[item["id"]] = names + [
-                a for a in (item.get("aliases") or []) if isinstance(a, str)
-            ]
-    known_data = set(declared_data) | set(CATALOG)
-
+    declared = _declared(data, issues)
+    touchpoints = declared.touchpoints
     used_agencies: set[str] = set()
     used_data: set[str] = set()
     edges: dict[str, list[str]] = {t: [] for t in touchpoints}
     refs_ok = True
     for i, tp in _items(data, "touchpoints"):
-        tid = tp.get("id")
-        agency = tp.get("agency")
-        if isinstance(agency, str):
-            used_agencies.add(agency)
-            if agency not in agencies:
-                refs_ok = False
-                issues.append(
-                    Issue(
-                        ("touchpoints", i, "agency"),
-                        f"{agency!r} is not an agency of this journey "
-                        f"(known: {_known(agency_list)})" + _did_you_mean(agency, agency_list),
-                    )
-                )
-        stage = tp.get("stage")
-        if isinstance(stage, str) and stage not in stages:
-            if stages:
-                hint = f"(known: {_known(list(stages))})" + _did_you_mean(stage, list(stages))
-            else:
-                hint = "(no stages are declared: add it under stages:)"
-            issues.append(
-                Issue(
-                    ("touchpoints", i, "stage"), f"{stage!r} is not a stage of this journey {hint}"
-                )
-            )
-        for key in ("asks", "gives"):
-            seen_here: set[str] = set()
-            for j, asked in _strings(tp.get(key)):
-                loc: Loc = ("touchpoints", i, key) if j is None else ("touchpoints", i, key, j)
-                used_data.add(asked)
-                if asked not in known_data:
-                    guess = suggest(asked, sorted(known_data), aliases=data_aliases)
-                    fix = f"did you mean {guess!r}? " if guess else ""
-                    issues.append(
-                        Issue(
-                            loc,
-                            f"{asked!r} is not a declared data item nor a catalog id; {fix}"
-                            "declare it under data: with an id and name, or use a catalog id "
-                            "(see `journeymap catalog`)",
-                        )
-                    )
-                elif asked in seen_here:
-                    issues.append(
-                        Issue(loc, f"{asked!r} is listed twice in {key}", severity="warning")
-                    )
-                seen_here.add(asked)
-        for loc_tail, target in _targets(tp):
-            if target not in touchpoints:
-                refs_ok = False
-                issues.append(
-                    Issue(
-                        ("touchpoints", i, *loc_tail),
-                        f"{target!r} is not a touchpoint of this journey"
-                        + (_did_you_mean(target, tp_list) or f" (known: {_known(tp_list)})"),
-                    )
-                )
-            elif isinstance(tid, str) and touchpoints.get(tid) == i:
-                edges[tid].append(target)
-
+        refs_ok &= _check_agency(i, tp, declared, used_agencies, issues)
+        _check_stage(i, tp, declared, issues)
+        _check_asks(i, tp, declared, used_data, issues)
+        refs_ok &= _check_next(i, tp, declared, edges, issues)
     start = data.get("start")
-    if isinstance(start, str) and start not in touchpoints:
-        refs_ok = False
-        issues.append(
-            Issue(
-                ("start",),
-                f"{start!r} is not a touchpoint of this journey" + _did_you_mean(start, tp_list),
-            )
+    refs_ok &= _check_start(start, declared, issues)
+    _check_event_map(data.get("events"), declared, issues)
+    issues += _unused(
+        declared.agencies, used_agencies, "agencies", "agency {!r} owns no touchpoint"
+    )
+    issues += _unused(
+        declared.data, used_data, "data", "data item {!r} is never asked for nor given"
+    )
+    if refs_ok and touchpoints:
+        first = start if isinstance(start, str) else next(iter(touchpoints))
+        issues.extend(_check_flow(data, first, edges, touchpoints))
+    return issues
+
+
+def _check_agency(
+    i: int, tp: Mapping[str, Any], declared: _Declared, used: set[str], issues: list[Issue]
+) -> bool:
+    """The touchpoint's agency is declared (False when it is not)."""
+    agency = tp.get("agency")
+    if not isinstance(agency, str):
+        return True
+    used.add(agency)
+    if agency in declared.agencies:
+        return True
+    known = list(declared.agencies)
+    issues.append(
+        Issue(
+            ("touchpoints", i, "agency"),
+            f"{agency!r} is not an agency of this journey "
+            f"(known: {_known(known)})" + _did_you_mean(agency, known),
         )
-    events = data.get("events")
-    if isinstance(events, Mapping) and isinstance(events.get("map"), Mapping):
-        for activity, target in events["map"].items():
-            if isinstance(target, str) and target not in touchpoints:
+    )
+    return False
+
+
+def _check_stage(i: int, tp: Mapping[str, Any], declared: _Declared, issues: list[Issue]) -> None:
+    """The touchpoint's stage, if any, is declared."""
+    stage = tp.get("stage")
+    stages = list(declared.stages)
+    if not isinstance(stage, str) or stage in declared.stages:
+        return
+    if stages:
+        hint = f"(known: {_known(stages)})" + _did_you_mean(stage, stages)
+    else:
+        hint = "(no stages are declared: add it under stages:)"
+    issues.append(
+        Issue(("touchpoints", i, "stage"), f"{stage!r} is not a stage of this journey {hint}")
+    )
+
+
+def _check_asks(
+    i: int, tp: Mapping[str, Any], declared: _Declared, used: set[str], issues: list[Issue]
+) -> None:
+    """Every item asked for or given is known, and listed once."""
+    for key in ("asks", "gives"):
+        seen_here: set[str] = set()
+        for j, asked in _strings(tp.get(key)):
+            loc: Loc = ("touchpoints", i, key) if j is None else ("touchpoints", i, key, j)
+            used.add(asked)
+            if asked not in declared.known_data:
+                guess = suggest(asked, sorted(declared.known_data), aliases=declared.aliases)
+                fix = f"did you mean {guess!r}? " if guess else ""
                 issues.append(
                     Issue(
-                        ("events", "map", str(activity)),
-                        f"{target!r} is not a touchpoint of this journey"
-                        + _did_you_mean(target, tp_list),
+                        loc,
+                        f"{asked!r} is not a declared data item nor a catalog id; {fix}"
+                        "declare it under data: with an id and name, or use a catalog id "
+                        "(see `journeymap catalog`)",
                     )
                 )
+            elif asked in seen_here:
+                issues.append(Issue(loc, f"{asked!r} is listed twice in {key}", severity="warning"))
+            seen_here.add(asked)
 
-    for ident, i in agencies.items():
-        if ident not in used_agencies:
+
+def _check_next(
+    i: int,
+    tp: Mapping[str, Any],
+    declared: _Declared,
+    edges: dict[str, list[str]],
+    issues: list[Issue],
+) -> bool:
+    """Every ``next`` names a touchpoint (False when one does not); records the edges."""
+    touchpoints = declared.touchpoints
+    tid = tp.get("id")
+    ok = True
+    for loc_tail, target in _targets(tp):
+        if target not in touchpoints:
+            ok = False
+            tp_list = list(touchpoints)
             issues.append(
                 Issue(
-                    ("agencies", i, "id"),
-                    f"agency {ident!r} owns no touchpoint",
-                    severity="warning",
+                    ("touchpoints", i, *loc_tail),
+                    f"{target!r} is not a touchpoint of this journey"
+                    + (_did_you_mean(target, tp_list) or f" (known: {_known(tp_list)})"),
                 )
             )
-    for ident, i in declared_data.items():
-        if ident not in used_data:
+        elif isinstance(tid, str) and touchpoints.get(tid) == i:
+            edges[tid].append(target)
+    return ok
+
+
+def _check_start(start: object, declared: _Declared, issues: list[Issue]) -> bool:
+    """``start``, if given, names a touchpoint (False when it does not)."""
+    if not isinstance(start, str) or start in declared.touchpoints:
+        return True
+    issues.append(
+        Issue(
+            ("start",),
+            f"{start!r} is not a touchpoint of this journey"
+            + _did_you_mean(start, list(declared.touchpoints)),
+        )
+    )
+    return False
+
+
+def _check_event_map(events: object, declared: _Declared, issues: list[Issue]) -> None:
+    """Every touchpoint named by ``events.map`` exists."""
+    if not isinstance(events, Mapping) or not isinstance(events.get("map"), Mapping):
+        return
+    for activity, target in events["map"].items():
+        if isinstance(target, str) and target not in declared.touchpoints:
             issues.append(
                 Issue(
-                    ("data", i, "id"),
-                    f"data item {ident!r} is never asked for nor given",
-                    severity="warning",
+                    ("events", "map", str(activity)),
+                    f"{target!r} is not a touchpoint of this journey"
+                    + _did_you_mean(target, list(declared.touchpoints)),
                 )
             )
 
-    if refs_ok and touchpoints:
-        first = start if isinstance(start, str) else tp_list[0]
-        flags = {
-            tp.get("id"): tp
-            for _, tp in _items(data, "touchpoints")
-            if isinstance(tp.get("id"), str)
-        }
-        issues.extend(_check_flow(first, edges, touchpoints, flags))
-    return issues
+
+def _unused(ids: Mapping[str, int], used: set[str], key: str, message: str) -> list[Issue]:
+    """A warning at each id declared under ``key`` and never used (``message`` formatted
+    with the id)."""
+    return [
+        Issue((key, i, "id"), message.format(ident), severity="warning")
+        for ident, i in ids.items()
+        if ident not in used
+    ]
 
 
 def _check_flow(
-    first: str,
-    edges: Mapping[str, list[str]],
-    index: Mapping[str, int],
-    raw: Mapping[Any, Mapping[str, Any]],
+    data: Mapping[str, Any], first: str, edges: Mapping[str, list[str]], index: Mapping[str, int]
 ) -> list[Issue]:
-    """Reachability, escape from loops, and well-nested parallel blocks."""
-    issues: list[Issue] = []
-    preds: dict[str, list[str]] = {n: [] for n in edges}
-    for node, outs in edges.items():
-        for out in outs:
-            preds[out].append(node)
-    reachable = _reach(first, edges)
-    for node in edges:
-        if node not in reachable:
-            issues.append(
-                Issue(
-                    ("touchpoints", index[node], "id"),
-                    f"touchpoint {node!r} cannot be reached from the start ({first!r}): "
-                    "no next leads to it",
-                    severity="warning",
-                )
-            )
-    ends = [n for n, outs in edges.items() if not outs]
-    exit_node = "\0exit"
-    reverse: dict[str, list[str]] = {n: list(preds[n]) for n in edges}
-    reverse[exit_node] = ends
-    can_finish = _reach(exit_node, reverse)
-    stuck = [n for n in edges if n in reachable and n not in can_finish]
-    for node in stuck:
-        issues.append(
-            Issue(
-                ("touchpoints", index[node], "next"),
-                f"from {node!r} no end of the journey can be reached: people would loop "
-                "forever; give the loop a way out (a next that leads to an end)",
-            )
-        )
-    if stuck:
-        return issues
-
-    succ_for_pdom: dict[str, list[str]] = {n: list(edges[n]) or [exit_node] for n in edges}
-    ipdom = _immediate_dominators(exit_node, reverse, succ_for_pdom)
-    closes: dict[str, list[str]] = {}
-    for node in edges:
-        if raw.get(node, {}).get("split") != "all" or len(edges[node]) < 2:
-            continue
-        join = ipdom.get(node)
-        if join is None or join == exit_node or raw.get(join, {}).get("join") != "all":
-            where = (
-                "a branch can end the journey before the branches meet"
-                if join in (None, exit_node)
-                else f"the branches first meet at {join!r}, which has no join: all"
-            )
-            issues.append(
-                Issue(
-                    ("touchpoints", index[node], "split"),
-                    f"the parallel split at {node!r} is not closed by a join: all ({where}); "
-                    "lead every branch to one touchpoint marked join: all",
-                )
-            )
-            continue
-        closes.setdefault(join, []).append(node)
-        block = _reach_until(edges[node], edges, stop=join)
-        if node in block:
-            issues.append(
-                Issue(
-                    ("touchpoints", index[node], "split"),
-                    f"a branch of the parallel split at {node!r} loops back to the split; "
-                    "loops must stay inside one branch",
-                )
-            )
-            continue
-        for member in sorted(block | {join}, key=index.__getitem__):
-            for pred in preds[member]:
-                if pred not in block and pred != node:
-                    issues.append(
-                        Issue(
-                            ("touchpoints", index[pred], "next"),
-                            f"{pred!r} leads into the middle of the parallel block "
-                            f"{node!r}..{join!r} (at {member!r}); a parallel block can only be "
-                            "entered through its split",
-                        )
-                    )
-    for node in edges:
-        if raw.get(node, {}).get("join") == "all":
-            split_nodes = closes.get(node, [])
-            if not split_nodes:
-                issues.append(
-                    Issue(
-                        ("touchpoints", index[node], "join"),
-                        f"join: all at {node!r} closes no parallel split (split: all); "
-                        "remove join or add the split",
-                    )
-                )
-            elif len(split_nodes) > 1:
-                issues.append(
-                    Issue(
-                        ("touchpoints", index[node], "join"),
-                        f"join: all at {node!r} closes several parallel splits "
-                        f"({', '.join(map(repr, split_nodes))}); give each split its own join",
-                    )
-                )
-    return issues
-
-
-def _reach(root: str, succ: Mapping[str, Sequence[str]]) -> set[str]:
-    seen = {root}
-    stack = [root]
-    while stack:
-        for nxt in succ.get(stack.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return seen
-
-
-def _reach_until(roots: Sequence[str], succ: Mapping[str, Sequence[str]], *, stop: str) -> set[str]:
-    seen: set[str] = set()
-    stack = [r for r in roots if r != stop]
-    seen.update(stack)
-    while stack:
-        for nxt in succ.get(stack.pop(), ()):
-            if nxt != stop and nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return seen
-
-
-def _immediate_dominators(
-    root: str, succ: Mapping[str, Sequence[str]], pred: Mapping[str, Sequence[str]]
-) -> dict[str, str]:
-    """Cooper-Harvey-Kennedy iterative dominators of the graph ``succ`` from ``root``."""
-    order: list[str] = []
-    seen = {root}
-    stack: list[tuple[str, int]] = [(root, 0)]
-    while stack:
-        node, k = stack.pop()
-        children = succ.get(node, ())
-        if k < len(children):
-            stack.append((node, k + 1))
-            child = children[k]
-            if child not in seen:
-                seen.add(child)
-                stack.append((child, 0))
-        else:
-            order.append(node)
-    rpo = order[::-1]
-    number = {n: i for i, n in enumerate(rpo)}
-    idom: dict[str, str] = {root: root}
-
-    def intersect(a: str, b: str) -> str:
-        while a != b:
-            while number[a] > number[b]:
-                a = idom[a]
-            while number[b] > number[a]:
-                b = idom[b]
-        return a
-
-    changed = True
-    while changed:
-        changed = False
-        for node in rpo[1:]:
-            done = [p for p in pred.get(node, ()) if p in idom]
-            if not done:
-                continue
-            new = done[0]
-            for p in done[1:]:
-                new = intersect(p, new)
-            if idom.get(node) != new:
-                idom[node] = new
-                changed = True
-    return idom
+    """Reachability, escape from loops, and well-nested parallel blocks (:mod:`.flowshape`)."""
+    flags = {tp["id"]: tp for _, tp in _items(data, "touchpoints") if isinstance(tp.get("id"), str)}
+    splits = {n for n in edges if flags[n].get("split") == "all"}
+    joins = {n for n in edges if flags[n].get("join") == "all"}
+    return [
+        Issue(("touchpoints", index[p.node], p.key), p.message, p.severity)
+        for p in flow_problems(first, edges, splits, joins)
+    ]

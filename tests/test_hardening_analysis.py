@@ -19,7 +19,7 @@ from journeymap.analysis import (
 )
 from journeymap.analysis.chain import Chain
 from journeymap.analysis.duplicates import asked_counts
-from journeymap.exceptions import AnalysisError, JourneymapTypeError, UsageError
+from journeymap.exceptions import AnalysisError, JourneyFileError, JourneymapTypeError, UsageError
 from journeymap.graph import build_graph
 
 TINY = """journeymap: 1
@@ -367,3 +367,25 @@ def test_the_collector_is_paused_only_for_large_graphs_and_always_restored() -> 
     with pytest.raises(ValueError, match="boom"):
         enabled_inside([0] * PAUSE_GC_NODES, fail=True)
     assert gc.isenabled()
+
+
+def test_a_p90_far_above_the_median_is_refused_or_drawn_through_its_mean() -> None:
+    """A spread too wide to draw from is a located error (no overflow, no absurd days);
+    with the mean given, times are drawn through it and the numbers stay finite."""
+    text = """journeymap: 1
+id: t
+title: T
+agencies: [{id: A, name: A}]
+touchpoints:
+  - {id: a, name: A, agency: A, duration: {median: 2.7e-34min, p90: P1Y}, next: b}
+  - {id: b, name: B, agency: A}
+"""
+    with pytest.raises(JourneyFileError) as err:
+        parse_journey(text)
+    assert str(err.value.problems[0]).startswith(
+        "<string>:6:69: touchpoints[0].duration.p90: p90 '365d' is more than 100 times the "
+        "median '2.7e-34min'"
+    )
+    metrics = analyze(parse_journey(text.replace("p90: P1Y}", "p90: P1Y, mean: 30d}")), runs=100)
+    assert metrics.metrics.expected_days_for_completers == pytest.approx(30.0)
+    assert metrics.metrics.elapsed_p90_days == pytest.approx(365.0)

@@ -11,7 +11,7 @@ import networkx as nx
 from ..report import DEFAULT_POPULATION, DuplicateRequest, Reissue
 from .duplicates import asked_counts, find_duplicate_candidates
 from .flow import Flow, find_flow
-from .structure import find_back_edges
+from .structure import find_back_edges, forward_graph, reachable_after
 
 __all__ = [
     "GOVERNMENT_LEVELS",
@@ -34,14 +34,15 @@ def find_duplicate_requests(
     flow = flow or find_flow(G)
     pop = population_of(G, population)
     back = find_back_edges(G)
+    forward = forward_graph(G, back)
     givers: dict[str, list[str]] = {}
     for node in G.nodes:
         for item in G.nodes[node]["gives"]:
             givers.setdefault(item, []).append(node)
     rows = []
     for cand in find_duplicate_candidates(G, flow=flow):
-        all_askers = {n for n in G.nodes if cand.item in G.nodes[n]["asks"]}
-        counts = asked_counts(G, all_askers, flow=flow)
+        all_askers = [n for n in G.nodes if cand.item in G.nodes[n]["asks"]]
+        counts = asked_counts(G, set(all_askers), flow=flow)
         expected = sum(flow.visits[n] for n in all_askers)
         agencies = tuple(dict.fromkeys(G.nodes[n]["agency"] for n in cand.touchpoints))
         issued_by = tuple(
@@ -49,13 +50,13 @@ def find_duplicate_requests(
                 (
                     g
                     for g in givers.get(cand.item, [])
-                    if any(a in nx.descendants(G, g) for a in cand.touchpoints)
+                    if not nx.descendants(G, g).isdisjoint(cand.touchpoints)
                 ),
                 key=lambda n: G.nodes[n]["order"],
             )
         )
         data = G.graph["data"][cand.item]
-        again = asked_again_without_loop(G, flow, cand.touchpoints, back)
+        again = asked_again_without_loop(G, flow, cand.touchpoints, back, forward=forward)
         rows.append(
             DuplicateRequest(
                 item=cand.item,
@@ -82,20 +83,21 @@ def find_duplicate_requests(
 
 
 def asked_again_without_loop(
-    G: nx.DiGraph, flow: Flow, askers: tuple[str, ...], back: frozenset[tuple[str, str]]
+    G: nx.DiGraph,
+    flow: Flow,
+    askers: tuple[str, ...],
+    back: frozenset[tuple[str, str]],
+    *,
+    forward: nx.DiGraph | None = None,
 ) -> set[str]:
     """The askers that some other asker precedes on a path without going back through a
-    loop, or that share a parallel block with another asker on another branch."""
+    loop, or that share a parallel block with another asker on another branch.
+
+    ``forward`` is :func:`.structure.forward_graph` of ``G`` and ``back``, when already made.
+    """
     asking = set(askers)
-    seen: set[str] = set()
-    stack = [v for a in askers for v in G.successors(a) if (a, v) not in back]
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.extend(v for v in G.successors(node) if (node, v) not in back)
-    out = seen & asking
+    forward = forward_graph(G, back) if forward is None else forward
+    out = reachable_after(forward, askers) & asking
     for block in flow.blocks:
         on = [i for i, branch in enumerate(block.branches) if asking & set(branch)]
         if len(on) > 1:

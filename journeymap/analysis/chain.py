@@ -4,14 +4,15 @@ States are any hashable values. ``transitions[s]`` lists ``(t, p)``: from ``s`` 
 to ``t`` with probability ``p``; the probabilities of a state sum to at most 1 and the rest
 leaves the chain (abandonment). A state with no entry in ``transitions`` is terminal.
 
-The state graph is split into strongly connected components, processed in topological order.
-A component without a cycle needs no algebra (visits flow straight through); a component with
-a cycle (a loop in the journey) is the linear system ``(I - P^T) v = a``. A small loop (at most
-:data:`DENSE_LIMIT` states, as in hand-written journeys) is solved by dense Gaussian
-elimination with partial pivoting; a larger one by a sparse LU factorisation (SciPy's SuperLU),
-factorised once per component and reused for visits, reach and values, so a loop of thousands
-of touchpoints costs about as much as its number of transitions (reach: one triangular solve
-per state, never a dense inverse held in memory).
+The state graph is split into strongly connected components (networkx), processed in
+topological order. A component without a cycle needs no algebra (visits flow straight
+through); a component with a cycle (a loop in the journey) is the linear system
+``(I - P^T) v = a``. A small loop (at most :data:`DENSE_LIMIT` states, as in hand-written
+journeys) is solved by a dense LU factorisation with partial pivoting (SciPy's LAPACK); a
+larger one by a sparse LU factorisation (SciPy's SuperLU), factorised once per component and
+reused for visits, reach and values, so a loop of thousands of touchpoints costs about as
+much as its number of transitions (reach: one triangular solve per state, never a dense
+inverse held in memory).
 """
 
 from __future__ import annotations
@@ -84,30 +85,29 @@ def _singular(comp: Sequence[State]) -> SingularChainError:
 
 
 def solve_linear(a: list[list[float]], b: list[float]) -> list[float]:
-    """Solve ``a x = b`` (dense, small) by Gaussian elimination with partial pivoting.
+    """Solve ``a x = b`` (dense, small) by LU factorisation with partial pivoting (LAPACK).
 
     Raises
     ------
     SingularChainError
-        If the matrix is singular (a loop nobody can leave); an :class:`AnalysisError` and a
-        ``ZeroDivisionError``.
+        If the matrix is singular (a loop nobody can leave): a pivot below ``1e-15``, or a
+        solution that is not finite; an :class:`AnalysisError` and a ``ZeroDivisionError``.
     """
-    n = len(b)
-    m = [[*row, b[i]] for i, row in enumerate(a)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
-        if abs(m[pivot][col]) < 1e-15:
-            msg = "singular system: a loop that nobody can leave"
-            raise SingularChainError(msg)
-        m[col], m[pivot] = m[pivot], m[col]
-        inv = 1.0 / m[col][col]
-        for r in range(n):
-            if r != col and m[r][col] != 0.0:
-                f = m[r][col] * inv
-                row_r, row_c = m[r], m[col]
-                for k in range(col, n + 1):
-                    row_r[k] -= f * row_c[k]
-    return [m[i][n] / m[i][i] for i in range(n)]
+    import warnings
+
+    import numpy as np
+    from scipy.linalg import LinAlgWarning, lu_factor, lu_solve  # type: ignore[import-untyped]
+
+    matrix = np.array(a, dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LinAlgWarning)
+        lu, pivots = lu_factor(matrix, check_finite=False)
+    singular = np.min(np.abs(np.diag(lu)), initial=np.inf) < 1e-15
+    x = None if singular else lu_solve((lu, pivots), np.array(b, dtype=float), check_finite=False)
+    if x is None or not np.all(np.isfinite(x)):
+        msg = "singular system: a loop that nobody can leave"
+        raise SingularChainError(msg)
+    return [float(v) for v in x]
 
 
 class _SparseLoop:
@@ -171,52 +171,25 @@ class _SparseLoop:
         return [float(x) for x in out]
 
 
-def _strongly_connected(succ: Mapping[Any, Sequence[Any]]) -> list[list[Any]]:
-    """Tarjan's strongly connected components, in topological order (sources first)."""
-    index: dict[Any, int] = {}
-    low: dict[Any, int] = {}
-    on_stack: set[Any] = set()
-    stack: list[Any] = []
-    out: list[list[Any]] = []
-    counter = 0
-    for root in succ:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, i = work[-1]
-            children = succ.get(node, ())
-            if i < len(children):
-                work[-1] = (node, i + 1)
-                child = children[i]
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, 0))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                comp = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    comp.append(member)
-                    if member == node:
-                        break
-                out.append(comp)
-    out.reverse()
-    return out
+def _components(start: Sequence[State], transitions: Transitions) -> list[list[State]]:
+    """The strongly connected components of the states reachable from ``start`` (positive
+    probabilities only), in topological order (sources first).
+
+    networkx finds them by Tarjan's algorithm, which completes a component only after every
+    component it leads to (sinks first); a component is reached whole or not at all, so the
+    reached ones keep that order. A state's rank is its place in the breadth-first
+    order from ``start``; the members of a component are listed by falling rank, so the
+    answer depends on the chain only, never on hashing.
+    """
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(start)
+    graph.add_edges_from((s, t) for s, out in transitions.items() for t, p in out if p > 0)
+    reached = [s for layer in nx.bfs_layers(graph, list(start)) for s in layer]
+    rank = {s: i for i, s in enumerate(reached)}
+    found = [c for c in nx.strongly_connected_components(graph) if next(iter(c)) in rank]
+    return [sorted(c, key=rank.__getitem__, reverse=True) for c in reversed(found)]
 
 
 @dataclass
@@ -231,20 +204,8 @@ class Chain:
     dense_limit: int = DENSE_LIMIT
 
     def __post_init__(self) -> None:
-        succ: dict[Any, list[Any]] = {}
-        stack = list(self.start)
-        seen = set(stack)
-        while stack:
-            s = stack.pop()
-            out = [t for t, p in self.transitions.get(s, ()) if p > 0]
-            succ[s] = out
-            for t in out:
-                if t not in seen:
-                    seen.add(t)
-                    stack.append(t)
-        self._succ = succ
-        self._components = _strongly_connected(succ)
-        self._cyclic = [len(c) > 1 or c[0] in succ.get(c[0], ()) for c in self._components]
+        self._components = _components(list(self.start), self.transitions)
+        self._cyclic = [len(c) > 1 or self._loops_back(c[0]) for c in self._components]
         self._component_of: dict[Any, int] = {}
         for k, comp in enumerate(self._components):
             for s in comp:
@@ -253,9 +214,8 @@ class Chain:
         self._inflow: dict[Any, float] = {}
         self._sparse: dict[int, _SparseLoop] = {}
 
-    @property
-    def states(self) -> list[State]:
-        return list(self._succ)
+    def _loops_back(self, state: State) -> bool:
+        return any(t == state and p > 0 for t, p in self.transitions.get(state, ()))
 
     def in_cycle(self, state: State) -> bool:
         """True when ``state`` can be visited more than once (it lies on a loop)."""

@@ -9,13 +9,15 @@ the person has been asked so far (0, 1, "again").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
+from ..graph import find_regions
 from .chain import Chain, pausing_collector
-from .flow import Flow, check_graph, innermost_blocks, shares_of
+from .flow import Flow, check_graph, shares_of
+from .structure import reachable_after
 
 __all__ = ["AskedCounts", "DuplicateCandidate", "asked_counts", "find_duplicate_candidates"]
 
@@ -40,18 +42,6 @@ def _placements(flow: Flow) -> dict[str, set[tuple[str, int]]]:
     return out
 
 
-def _reachable(step: Callable[[str], Iterable[str]], sources: set[str]) -> set[str]:
-    """Nodes reachable in one or more steps from any of ``sources``."""
-    seen: set[str] = set()
-    stack = [n for s in sources for n in step(s)]
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen.add(node)
-            stack.extend(step(node))
-    return seen
-
-
 def find_duplicate_candidates(G: nx.DiGraph, *, flow: Flow) -> Iterator[DuplicateCandidate]:
     """Yield, per data item, the asking touchpoints that can co-occur for one person."""
     check_graph(G)
@@ -64,8 +54,8 @@ def find_duplicate_candidates(G: nx.DiGraph, *, flow: Flow) -> Iterator[Duplicat
         nodes = askers[item]
         asking = set(nodes)
         # askers reachable from another asker (later asks) and askers that reach another one
-        after = _reachable(G.successors, asking) & asking
-        before = _reachable(G.predecessors, asking) & asking
+        after = reachable_after(G, asking) & asking
+        before = reachable_after(nx.reverse_view(G), asking) & asking
         via_loop = any(node in flow.in_loop for node in nodes)
         involved = after | before | {n for n in nodes if n in flow.in_loop}
         later = set(after)
@@ -101,18 +91,50 @@ class AskedCounts:
     at_least_twice: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Outcome:
     """Where a person leaves a region: ``kind`` (end, lost, exit, again) with ``count`` asks.
 
-    Not a tuple, so it can never equal a ``(touchpoint, count)`` state, whatever the ids.
+    Not a tuple, so it can never equal a ``(touchpoint, count)`` state, whatever the ids; one
+    object per kind and count (:func:`_outcome`), compared and hashed by identity.
     """
 
     kind: str
     count: int
 
 
+_OUTCOMES = {(k, c): _Outcome(k, c) for k in ("end", "lost", "exit") for c in (0, 1)}
 _AGAIN = _Outcome("again", 2)
+
+
+def _outcome(kind: str, count: int) -> _Outcome:
+    """The outcome ``kind`` with ``count`` (0 or 1) asks made."""
+    return _OUTCOMES[(kind, count)]
+
+
+#: A block's or branch's outcome: (asks made, at most 2; whether it reached the join) ->
+#: probability.
+Kernel = dict[tuple[int, bool], float]
+
+
+def _kernel(outcomes: Mapping[Hashable, float]) -> Kernel:
+    """The kernel of a branch from the outcomes of its region."""
+    dist: Kernel = {}
+    for state, p in outcomes.items():
+        assert isinstance(state, _Outcome)
+        key = (2, False) if state == _AGAIN else (state.count, state.kind == "exit")
+        dist[key] = dist.get(key, 0.0) + p
+    return dist
+
+
+def _both(first: Kernel, second: Kernel) -> Kernel:
+    """The kernel of two branches run independently: asks add up, both must reach the join."""
+    out: Kernel = {}
+    for (k1, c1), p1 in first.items():
+        for (k2, c2), p2 in second.items():
+            key = (min(2, k1 + k2), c1 and c2)
+            out[key] = out.get(key, 0.0) + p1 * p2
+    return out
 
 
 @pausing_collector
@@ -123,21 +145,17 @@ def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
     and whether the block is completed), so nesting depth costs no recursion.
     """
     check_graph(G)
-    by_split = {b.split: b for b in flow.blocks}
-    kernels: dict[str, dict[tuple[int, bool], float]] = {}
-    direct: dict[tuple[str, int] | None, list[str]] = {}
-    innermost = innermost_blocks(flow.blocks)
-    for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
-        place = innermost.get(node)
-        direct.setdefault((place[0].split, place[1]) if place else None, []).append(node)
+    regions = find_regions(G, flow.blocks)
+    by_split = regions.by_split
+    kernels: dict[str, Kernel] = {}
 
     def arrive(node: str, count: int, exit_node: str | None) -> Hashable:
         if node == exit_node:
-            return _Outcome("exit", count)
+            return _outcome("exit", count)
         total = count + (1 if node in asking else 0)
         return _AGAIN if total >= 2 else (node, total)
 
-    def region(head: str, nodes: list[str], exit_node: str | None) -> dict[Hashable, float]:
+    def region(head: str, nodes: Sequence[str], exit_node: str | None) -> dict[Hashable, float]:
         transitions: dict[Hashable, list[tuple[Hashable, float]]] = {}
         for node in nodes:
             drop = float(G.nodes[node]["drop_off"] or 0.0)
@@ -145,7 +163,7 @@ def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
             shares = shares_of(G, flow, node)
             for count in (0, 1):
                 state = (node, count)
-                out: list[tuple[Hashable, float]] = [(_Outcome("lost", count), drop)]
+                out: list[tuple[Hashable, float]] = [(_outcome("lost", count), drop)]
                 if G.nodes[node]["split"]:
                     block = by_split[node]
                     for (k, complete), q in kernels[node].items():
@@ -155,10 +173,10 @@ def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
                         elif complete:
                             target = arrive(block.join, total, exit_node)
                         else:
-                            target = _Outcome("lost", total)
+                            target = _outcome("lost", total)
                         out.append((target, go_on * q))
                 elif not shares:
-                    out.append((_Outcome("end", count), go_on))
+                    out.append((_outcome("end", count), go_on))
                 else:
                     for nxt, share in shares:
                         out.append((arrive(nxt, count, exit_node), go_on * share))
@@ -168,27 +186,12 @@ def asked_counts(G: nx.DiGraph, asking: set[str], *, flow: Flow) -> AskedCounts:
         return {s: v for s, v in visits.items() if s not in transitions}
 
     for block in flow.blocks:  # innermost first
-        combined: dict[tuple[int, bool], float] = {(0, True): 1.0}
-        for i, branch in enumerate(block.branches):
-            if not branch:
-                continue
-            members = set(branch)
-            head = next(n for n in G.successors(block.split) if n in members)
-            outcomes = region(head, direct[(block.split, i)], block.join)
-            dist: dict[tuple[int, bool], float] = {}
-            for state, p in outcomes.items():
-                assert isinstance(state, _Outcome)
-                key = (2, False) if state == _AGAIN else (state.count, state.kind == "exit")
-                dist[key] = dist.get(key, 0.0) + p
-            new: dict[tuple[int, bool], float] = {}
-            for (k1, c1), p1 in combined.items():
-                for (k2, c2), p2 in dist.items():
-                    key = (min(2, k1 + k2), c1 and c2)
-                    new[key] = new.get(key, 0.0) + p1 * p2
-            combined = new
+        combined: Kernel = {(0, True): 1.0}
+        for where, head in regions.branches(block):
+            combined = _both(combined, _kernel(region(head, regions.direct[where], block.join)))
         kernels[block.split] = combined
 
-    outcomes = region(G.graph["start"], direct.get(None, []), None)
+    outcomes = region(G.graph["start"], regions.direct.get(None, ()), None)
     twice = outcomes.get(_AGAIN, 0.0)
     never = sum(
         p for s, p in outcomes.items() if isinstance(s, _Outcome) and s != _AGAIN and s.count == 0

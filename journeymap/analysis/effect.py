@@ -22,6 +22,7 @@ import networkx as nx
 
 from ..report import Bottleneck
 from .flow import Flow
+from .structure import forward_graph
 from .timing import CriticalPath
 
 __all__ = ["MAIN_PATH_RULE", "Effects", "find_bottlenecks_by_effect", "find_effects", "main_path"]
@@ -154,15 +155,9 @@ def find_bottlenecks_by_effect(
 
 def _success_reach(G: nx.DiGraph, back: frozenset[tuple[str, str]]) -> set[str]:
     """Touchpoints from which a success end can be reached without going back."""
-    ok = {n for n in G.nodes if G.out_degree(n) == 0 and G.nodes[n]["outcome"] == "success"}
-    stack = list(ok)
-    while stack:
-        node = stack.pop()
-        for p in G.predecessors(node):
-            if p not in ok and (p, node) not in back:
-                ok.add(p)
-                stack.append(p)
-    return ok
+    ends = [n for n in G.nodes if G.out_degree(n) == 0 and G.nodes[n]["outcome"] == "success"]
+    backward = nx.reverse_view(forward_graph(G, back))
+    return {n for layer in nx.bfs_layers(backward, ends) for n in layer} if ends else set()
 
 
 def main_path(

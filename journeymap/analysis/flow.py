@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from ..exceptions import JourneymapTypeError, UsageError
-from ..graph import Block, find_blocks
+from ..graph import Block, find_blocks, find_regions
 from ..models import MAX_PEOPLE, Journey
 from .chain import Chain, pausing_collector
 
@@ -33,7 +33,6 @@ __all__ = [
     "check_graph",
     "find_blocks",
     "find_flow",
-    "innermost_blocks",
     "out_shares",
     "shares_of",
 ]
@@ -178,67 +177,31 @@ class _Region:
     loop_nodes: set[str]
 
 
-def innermost_blocks(blocks: tuple[Block, ...]) -> dict[str, tuple[Block, int]]:
-    """For each touchpoint inside a parallel block: its innermost block and branch number."""
-    out: dict[str, tuple[Block, int]] = {}
-    for block in reversed(blocks):  # outermost first, so the innermost wins
-        for i, branch in enumerate(block.branches):
-            for node in branch:
-                out[node] = (block, i)
-    return out
-
-
-def _find_blocks(G: nx.DiGraph) -> tuple[Block, ...]:
-    """:func:`find_blocks`, on a copy of the graph holding only what it reads.
-
-    ``find_blocks`` reverses the graph with all its attributes deep-copied, which is most of
-    the time of a large journey; a journey without ``split: all`` has no block at all.
-    """
-    if not any(split for _, split in G.nodes(data="split")):
-        return ()
-    bare = nx.DiGraph()
-    bare.add_nodes_from((n, {"split": a["split"], "order": a["order"]}) for n, a in G.nodes.items())
-    bare.add_edges_from(G.edges)
-    return find_blocks(bare)
-
-
 class _Solver:
     """Solves every parallel block innermost first (no recursion), then the whole journey."""
 
     def __init__(self, G: nx.DiGraph) -> None:
         self.G = G
         self.shares = {node: tuple(out_shares(G, node)) for node in G}
-        self.blocks = _find_blocks(G)  # innermost first: a nested block has fewer members
-        self.by_split = {b.split: b for b in self.blocks}
-        self.innermost = innermost_blocks(self.blocks)
-        order = sorted(G.nodes, key=lambda n: G.nodes[n]["order"])
-        self.direct: dict[tuple[str, int] | None, list[str]] = {}
-        for node in order:
-            place = self.innermost.get(node)
-            key = (place[0].split, place[1]) if place else None
-            self.direct.setdefault(key, []).append(node)
+        self.regions = find_regions(G)
+        self.by_split = self.regions.by_split
         self.block_completion: dict[str, float] = {}
         self.branch_results: dict[str, list[_Region]] = {}
-        for block in self.blocks:
+        for block in self.regions.blocks:
             self._solve_block(block)
 
     def _solve_block(self, block: Block) -> None:
         probability = 1.0
         results = []
-        for i, branch in enumerate(block.branches):
-            if not branch:
-                results.append(_Region({}, {}, 1.0, {}, set()))
-                continue
-            members = set(branch)
-            head = next(n for n in self.G.successors(block.split) if n in members)
-            region = self.solve_region({head: 1.0}, self.direct[(block.split, i)], block.join)
+        for key, head in self.regions.branches(block):
+            region = self.solve_region({head: 1.0}, self.regions.direct[key], block.join)
             results.append(region)
             probability *= region.exit_probability
         self.block_completion[block.split] = probability
         self.branch_results[block.split] = results
 
     def solve_region(
-        self, start: dict[str, float], direct: list[str], exit_node: str | None
+        self, start: dict[str, float], direct: Sequence[str], exit_node: str | None
     ) -> _Region:
         G = self.G
         transitions: dict[Hashable, list[tuple[Hashable, float]]] = {}
@@ -300,22 +263,16 @@ def find_flow(G: nx.DiGraph) -> Flow:
     --------
     >>> from journeymap import parse_journey
     >>> from journeymap.graph import build_graph
-    >>> j = parse_journey('''
-    ... journeymap: 1
-    ... id: f
-    ... title: F
-    ... agencies: [{id: A, name: A}]
-    ... touchpoints:
-    ...   - {id: a, name: A, agency: A, drop_off: 0.1, next: b}
-    ...   - {id: b, name: B, agency: A, drop_off: 0.5}
-    ... ''')
+    >>> j = parse_journey('''{journeymap: 1, id: f, title: F, agencies: [{id: A, name: A}],
+    ...   touchpoints: [{id: a, name: A, agency: A, drop_off: 0.1, next: b},
+    ...                 {id: b, name: B, agency: A, drop_off: 0.5}]}''')
     >>> flow = find_flow(build_graph(j))
     >>> round(flow.completion_rate, 6), round(flow.visits["b"], 6)
     (0.45, 0.9)
     """
     check_graph(G)
     solver = _Solver(G)
-    region = solver.solve_region({G.graph["start"]: 1.0}, solver.direct.get(None, []), None)
+    region = solver.solve_region({G.graph["start"]: 1.0}, solver.regions.direct.get(None, ()), None)
     visits = {n: region.visits.get(n, 0.0) for n in G.nodes}
     reach = {n: region.reach.get(n, 0.0) for n in G.nodes}
     completion = 0.0
@@ -329,7 +286,7 @@ def find_flow(G: nx.DiGraph) -> Flow:
     for u in G.nodes:
         for w, share in solver.shares[u]:
             edge_flow[(u, w)] = visits[u] * (1.0 - _drop(G, u)) * share
-    block_of = {node: block for node, (block, _) in solver.innermost.items()}
+    block_of = {node: block for node, (block, _) in solver.regions.innermost.items()}
     completion = min(max(completion, 0.0), 1.0)
     failure = min(max(failure, 0.0), 1.0 - completion)
     return Flow(
@@ -340,7 +297,7 @@ def find_flow(G: nx.DiGraph) -> Flow:
         failure_rate=failure,
         abandon_rate=max(0.0, 1.0 - completion - failure),
         ends=dict(region.ends),
-        blocks=solver.blocks,
+        blocks=solver.regions.blocks,
         block_completion=dict(solver.block_completion),
         block_of=block_of,
         in_loop=frozenset(region.loop_nodes),

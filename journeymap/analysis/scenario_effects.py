@@ -15,15 +15,10 @@ the agencies in scope nobody is asked twice. The expected visits of every touchp
 those of :func:`.flow.find_flow`.
 
 >>> from journeymap import parse_journey, build_graph
->>> G = build_graph(parse_journey('''
-... journeymap: 1
-... id: tiny
-... title: Tiny
-... agencies: [{id: SSA, name: SSA}, {id: DMV, name: DMV}]
-... touchpoints:
-...   - {id: a, name: Apply, agency: SSA, asks: [ssn], drop_off: 0.1, next: b}
-...   - {id: b, name: Licence, agency: DMV, asks: [ssn], effort: 1h}
-... '''))
+>>> G = build_graph(parse_journey('''{journeymap: 1, id: tiny, title: Tiny,
+...   agencies: [{id: SSA, name: SSA}, {id: DMV, name: DMV}], touchpoints: [
+...     {id: a, name: Apply, agency: SSA, asks: [ssn], drop_off: 0.1, next: b},
+...     {id: b, name: Licence, agency: DMV, asks: [ssn], effort: 1h}]}'''))
 >>> e = find_ask_once_effects(G, [AskOnceRule("ssn", None, 0.25)])
 >>> round(e.requests_removed, 9), round(e.effort_hours_saved, 9), e.certain
 (0.9, 0.225, {'b': ('ssn',)})
@@ -38,8 +33,9 @@ from typing import Any
 
 import networkx as nx
 
+from ..graph import find_regions
 from .chain import Chain
-from .flow import Flow, find_flow, innermost_blocks, out_shares
+from .flow import Flow, find_flow, out_shares
 
 __all__ = ["MAX_RULES", "AskOnceEffects", "AskOnceRule", "find_ask_once_effects"]
 
@@ -111,12 +107,8 @@ class _Extended:
 
     def __init__(self, G: nx.DiGraph, flow: Flow, rules: Sequence[AskOnceRule]) -> None:
         self.G, self.flow, self.rules = G, flow, rules
-        self.by_split = {b.split: b for b in flow.blocks}
-        innermost = innermost_blocks(flow.blocks)
-        self.direct: dict[tuple[str, int] | None, list[str]] = {}
-        for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
-            place = innermost.get(node)
-            self.direct.setdefault((place[0].split, place[1]) if place else None, []).append(node)
+        self.regions = find_regions(G, flow.blocks)
+        self.by_split = self.regions.by_split
         self.kernels: dict[tuple[str, Status], dict[tuple[Status, bool], float]] = {}
         self.inside: dict[tuple[str, Status], dict[State, float]] = {}
         statuses = [tuple(s) for s in itertools.product((0, 1, 2), repeat=len(rules))]
@@ -167,11 +159,7 @@ class _Extended:
         block = self.by_split[split]
         dist: dict[tuple[Status, bool], float] = {(status, True): 1.0}
         inside: dict[State, float] = {}
-        for branch in block.branches:
-            if not branch:
-                continue
-            members = set(branch)
-            head = next(n for n in self.G.successors(split) if n in members)
+        for _, head in self.regions.branches(block):
             new: dict[tuple[Status, bool], float] = {}
             for (s, done), p in dist.items():
                 terminal, visits = self._region(head, block.join, s)

@@ -7,12 +7,11 @@ graph, and carried by the Report.
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 import networkx as nx
 
-__all__ = ["find_back_edges", "find_order"]
+__all__ = ["find_back_edges", "find_order", "forward_graph", "reachable_after"]
 
 
 def find_back_edges(G: nx.DiGraph) -> frozenset[tuple[str, str]]:
@@ -22,49 +21,33 @@ def find_back_edges(G: nx.DiGraph) -> frozenset[tuple[str, str]]:
     touches anything unreached in file order, so the answer depends only on the file.
     Removing these edges leaves the graph acyclic.
     """
-    order = sorted(G.nodes, key=lambda n: G.nodes[n]["order"])
-    state: dict[str, int] = {}
+    root = ("\0", "roots")
+    walk = nx.DiGraph()
+    walk.add_edges_from((root, n) for n in [G.graph["start"], *_in_file_order(G)])
+    walk.add_edges_from(G.edges)
+    on_path: set[str] = set()
     back: set[tuple[str, str]] = set()
-    for root in [G.graph["start"], *order]:
-        if root in state:
-            continue
-        state[root] = 1
-        stack = [(root, iter(list(G.successors(root))))]
-        while stack:
-            node, it = stack[-1]
-            for nxt in it:
-                seen = state.get(nxt)
-                if seen is None:
-                    state[nxt] = 1
-                    stack.append((nxt, iter(list(G.successors(nxt)))))
-                    break
-                if seen == 1:
-                    back.add((node, nxt))
-            else:
-                state[node] = 2
-                stack.pop()
+    for u, v, kind in nx.dfs_labeled_edges(walk, root):
+        if kind == "forward":
+            on_path.add(v)
+        elif kind == "reverse":
+            on_path.discard(v)
+        elif v in on_path:
+            back.add((u, v))
     return frozenset(back)
 
 
-def _topological(
-    ids: Sequence[str], preds: dict[str, list[str]], key: dict[str, tuple[int, int]]
-) -> list[str]:
-    succ: dict[str, list[str]] = {i: [] for i in ids}
-    missing = {i: len(preds[i]) for i in ids}
-    for v in ids:
-        for u in preds[v]:
-            succ[u].append(v)
-    ready = [(key[i], i) for i in ids if missing[i] == 0]
-    heapq.heapify(ready)
-    out: list[str] = []
-    while ready:
-        _, node = heapq.heappop(ready)
-        out.append(node)
-        for nxt in succ[node]:
-            missing[nxt] -= 1
-            if missing[nxt] == 0:
-                heapq.heappush(ready, (key[nxt], nxt))
-    return out
+def forward_graph(G: nx.DiGraph, back: frozenset[tuple[str, str]]) -> nx.DiGraph:
+    """The journey's touchpoints and arrows without the loop-back edges ``back`` (and
+    without attributes)."""
+    forward = nx.DiGraph()
+    forward.add_nodes_from(G)
+    forward.add_edges_from(e for e in G.edges if e not in back)
+    return forward
+
+
+def _in_file_order(G: nx.DiGraph) -> list[str]:
+    return sorted(G.nodes, key=lambda n: G.nodes[n]["order"])
 
 
 def find_order(
@@ -76,20 +59,30 @@ def find_order(
     A touchpoint without a stage belongs to the stage of the touchpoints before it. When the
     written stages contradict the flow (a later stage leads back into an earlier one), the
     order follows the flow and ties go by file order.
+
+    Raises
+    ------
+    ValueError
+        If ``back_edges`` leaves a loop (those of :func:`find_back_edges` never do).
     """
     back = find_back_edges(G) if back_edges is None else back_edges
-    ids = sorted(G.nodes, key=lambda n: G.nodes[n]["order"])
-    file_order = {n: G.nodes[n]["order"] for n in ids}
-    preds: dict[str, list[str]] = {i: [] for i in ids}
-    for u in ids:
-        for v in G.successors(u):
-            if (u, v) not in back:
-                preds[v].append(u)
-    topo = _topological(ids, preds, {i: (0, file_order[i]) for i in ids})
+    forward = forward_graph(G, back)
+    if not nx.is_directed_acyclic_graph(forward):
+        msg = "back_edges must break every loop of the journey (find_back_edges(G) does)"
+        raise ValueError(msg)
+    order = G.nodes(data="order")
+    topo = list(nx.lexicographical_topological_sort(forward, key=order.__getitem__))
     band: dict[str, int] = {}
     for node in topo:
         index = G.nodes[node]["stage_index"]
-        band[node] = index if index is not None else max((band[u] for u in preds[node]), default=0)
-    if all(band[u] <= band[v] for v in ids for u in preds[v]):
-        topo = _topological(ids, preds, {i: (band[i], file_order[i]) for i in ids})
+        before = (band[u] for u in forward.predecessors(node))
+        band[node] = index if index is not None else max(before, default=0)
+    if all(band[u] <= band[v] for u, v in forward.edges):
+        topo = list(nx.lexicographical_topological_sort(forward, key=lambda n: (band[n], order[n])))
     return tuple(topo)
+
+
+def reachable_after(G: nx.DiGraph, sources: Iterable[str]) -> set[str]:
+    """The nodes of ``G`` reachable in one or more steps from any of ``sources``."""
+    first = list(dict.fromkeys(v for s in sources for v in G.successors(s)))
+    return {n for layer in nx.bfs_layers(G, first) for n in layer} if first else set()

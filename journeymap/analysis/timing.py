@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import math
 import random
+import sys
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -37,8 +38,8 @@ Z90 = 1.2815515655446004
 
 def _days(G: nx.DiGraph, node: str, *, mean: bool = False) -> float:
     """The median; with ``mean``, the mean of the distribution the simulation draws from: the
-    given mean, else the lognormal through median and p90 (``median x exp(sigma^2 / 2)``),
-    else the median."""
+    given mean, else the lognormal through median and p90 (``median x exp(sigma^2 / 2)``;
+    infinite when too large for a float), else the median."""
     attrs = G.nodes[node]
     if mean and attrs["mean_days"] is not None:
         return float(attrs["mean_days"])
@@ -46,7 +47,8 @@ def _days(G: nx.DiGraph, node: str, *, mean: bool = False) -> float:
     p90 = attrs["p90_days"]
     if mean and median > 0 and p90 is not None and p90 > median:
         sigma = (math.log(p90) - math.log(median)) / Z90
-        return median * math.exp(sigma * sigma / 2)
+        spread = sigma * sigma / 2
+        return median * math.exp(spread) if spread < math.log(sys.float_info.max) else math.inf
     return median
 
 
@@ -199,6 +201,33 @@ def find_critical_path(G: nx.DiGraph, *, flow: Flow) -> CriticalPath:
     return CriticalPath(tuple(path), days, None)
 
 
+def _fixed_block_days(G: nx.DiGraph, blocks: tuple[Block, ...]) -> dict[str, float] | None:
+    """Each parallel block's days (its slowest branch), or None when a branch is not a single
+    fixed path (nested blocks aside)."""
+    by_split = {b.split: b for b in blocks}
+    block_days: dict[str, float] = {}
+    for block in blocks:  # innermost first
+        times = []
+        for head in G.successors(block.split):
+            t = _wait(G, block.split, head)
+            node = head
+            seen: set[str] = set()
+            while node != block.join:
+                succ = list(G.successors(node))
+                if node in seen or len(succ) != 1 or G.nodes[node]["split"]:
+                    if G.nodes[node]["split"] and node in block_days:
+                        t += _days(G, node, mean=True) + block_days[node]
+                        node = by_split[node].join
+                        continue
+                    return None
+                seen.add(node)
+                t += _days(G, node, mean=True) + _wait(G, node, succ[0])
+                node = succ[0]
+            times.append(t)
+        block_days[block.split] = max(times) if times else 0.0
+    return block_days
+
+
 @pausing_collector
 def find_expected_days(G: nx.DiGraph, *, flow: Flow) -> tuple[float | None, str | None]:
     """Expected elapsed days for the people who complete the journey (exact), with a note.
@@ -212,29 +241,12 @@ def find_expected_days(G: nx.DiGraph, *, flow: Flow) -> tuple[float | None, str 
     if flow.completion_rate <= 0:
         return None, "nobody completes the journey"
     by_split = {b.split: b for b in flow.blocks}
-    block_days: dict[str, float] = {}
-    for block in flow.blocks:  # innermost first
-        times = []
-        for head in G.successors(block.split):
-            t = _wait(G, block.split, head)
-            node = head
-            seen: set[str] = set()
-            while node != block.join:
-                succ = list(G.successors(node))
-                if node in seen or len(succ) != 1 or G.nodes[node]["split"]:
-                    if G.nodes[node]["split"] and node in block_days:
-                        t += _days(G, node, mean=True) + block_days[node]
-                        node = by_split[node].join
-                        continue
-                    return None, (
-                        "a parallel branch has alternatives or loops, so its time is not "
-                        "fixed; see the simulated percentiles"
-                    )
-                seen.add(node)
-                t += _days(G, node, mean=True) + _wait(G, node, succ[0])
-                node = succ[0]
-            times.append(t)
-        block_days[block.split] = max(times) if times else 0.0
+    block_days = _fixed_block_days(G, flow.blocks)
+    if block_days is None:
+        return None, (
+            "a parallel branch has alternatives or loops, so its time is not "
+            "fixed; see the simulated percentiles"
+        )
     inner = set().union(*(b.members for b in flow.blocks)) if flow.blocks else set()
     transitions: dict[Hashable, list[tuple[Hashable, float]]] = {}
     cost: dict[Hashable, float] = {}
@@ -273,6 +285,8 @@ def find_expected_days(G: nx.DiGraph, *, flow: Flow) -> tuple[float | None, str 
     if success <= 0:
         return None, "nobody completes the journey"
     total = sum(visits[s] * h.get(s, 0.0) * c for s, c in cost.items() if s in visits)
+    if not math.isfinite(total / success):
+        return None, "a duration's p90 is too far above its median to compute the expected time"
     return total / success, None
 
 
