@@ -340,7 +340,7 @@ ALLOWED = (
     "journeymap.render.text",
     "journeymap.render.evidence_text",
     "journeymap.render.labels",
-    "journeymap.render.shares",
+    "journeymap.render.phrases",
     "journeymap.render._checks",
     "journeymap.render.theme",
     "journeymap.render.map",

@@ -19,6 +19,7 @@ from .evidence_text import (
     trend_lines,
 )
 from .feedback_text import feedback_lines
+from .phrases import outcome_counts, per_person
 from .tables import aligned_lines, markdown_rows
 
 __all__ = [
@@ -64,7 +65,7 @@ def _md_table(t: _Table) -> list[str]:
 def _headline(report: Report) -> list[tuple[str, str]]:
     m = report.metrics
     pop = fmt.people(m.population)
-    done, failed, gave_up = _outcome_counts(report)
+    done, failed, gave_up = outcome_counts(m)
     rows = [
         (
             "Completion",
@@ -123,27 +124,17 @@ def _headline(report: Report) -> list[tuple[str, str]]:
         (
             "Handoffs",
             f"{m.handoff_count} between {fmt.plural(m.agency_count, 'agency', 'agencies')} "
-            f"({m.expected_handoffs_per_person:.1f} per person on average){behind}",
+            f"({per_person(m.expected_handoffs_per_person)} per person on average){behind}",
         )
     )
     rows.append(
         (
             "Asked again",
             f"{fmt.plural(m.duplicate_item_count, 'data item')} can be asked more than once; "
-            f"{m.expected_repeat_requests_per_person:.2f} repeat requests per person",
+            f"{per_person(m.expected_repeat_requests_per_person)} repeat requests per person",
         )
     )
     return rows
-
-
-def _outcome_counts(report: Report) -> tuple[str, str, str]:
-    """Finishers, failures and people who give up, rounded so they add up to the population."""
-    m = report.metrics
-    parts = (m.completions, m.failures, m.abandonments)
-    if m.population < 100:
-        return tuple(fmt.people(v) for v in parts)  # type: ignore[return-value]
-    done, failed, gave_up = fmt.largest_remainder(parts, m.population)
-    return f"{done:,}", f"{failed:,}", f"{gave_up:,}"
 
 
 def _tables(report: Report, top: int) -> list[_Table]:
@@ -201,8 +192,8 @@ def _tables(report: Report, top: int) -> list[_Table]:
     tables.append(
         _Table(
             "Handoffs",
-            f"{fmt.plural(len(report.handoffs), 'handoff')} the person feels; people per period "
-            "(milestones, backstage, support and automated steps are passed through)",
+            f"{fmt.plural(report.metrics.handoff_count, 'handoff')} the person feels; people per "
+            "period (milestones, backstage, support and automated steps are passed through)",
             ("edge", "agencies", "boundary", "people", "wait", "lost after", ""),
             h_rows,
             frozenset({3, 5}),
@@ -513,7 +504,7 @@ def render_outline(report: Report) -> str:
     if ctx.persona_name:
         out.append(f"Persona: {ctx.persona_name}")
     out.append(
-        f"{fmt.plural(len(report.touchpoints), 'touchpoint')}, "
+        f"{fmt.plural(report.metrics.touchpoint_count, 'touchpoint')}, "
         f"{fmt.plural(len(report.agencies), 'agency', 'agencies')}, "
         f"{fmt.plural(len(report.stages), 'stage')}"
     )

@@ -13,7 +13,6 @@ from typing import Any
 
 from ...report import Report
 from ..labels import escape, label_lines, label_text, slug
-from ..shares import share_labels
 from ..theme import Theme
 from .colour import check_colour_by
 from .describe import title_lines
@@ -214,7 +213,6 @@ def _flow(
     }
     agency = {t.touchpoint: t.agency for t in report.touchpoints}
     extra = edge_marks(report, options)
-    labels = share_labels(report)
     arrows: list[tuple[str, str, str, dict[str, str], list[str], list[str]]] = []
     for e in report.edges:
         attrs, classes, lines = edge_style(
@@ -222,7 +220,6 @@ def _flow(
             ping_pong=ping.get((e.source, e.target)) if e.handoff else None,
             same_agency=agency[e.source] == agency[e.target],
             theme=th,
-            share_label=labels.get((e.source, e.target)),
         )
         kind = "handoff" if e.handoff else "edge"
         lines += extra.get((e.source, e.target), ())

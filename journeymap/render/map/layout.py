@@ -1,10 +1,9 @@
 """Where things go on the map: a column for every touchpoint and the lanes across the flow.
 
-Everything here is geometry over what the Report already decided: :attr:`Report.order` is
-the order of telling (every touchpoint after the ones that lead to it) and
-:attr:`EdgeFlow.loop_back` marks the returns to an earlier touchpoint. A touchpoint's
-column is the longest chain of forward arrows before it; when the stages allow it (no
-forward arrow leads into an earlier stage), each stage is a band of consecutive columns.
+Everything here is geometry over what the Report already decided: a touchpoint's column
+(``TouchpointFlow.column``: the longest chain of forward arrows before it, each stage a band
+of consecutive columns when the stages allow it) and where each stage's band starts
+(``StageInfo.column``), both computed once by the analysis.
 """
 
 from __future__ import annotations
@@ -45,50 +44,14 @@ class Lane:
     members: list[str] = field(default_factory=list)
 
 
-def _order(report: Report) -> tuple[str, ...]:
-    return report.order or tuple(t.touchpoint for t in report.touchpoints)
-
-
 def layout(report: Report) -> Layout:
-    """Columns from :attr:`Report.order` and the forward arrows (loop-backs left out)."""
-    order = _order(report)
-    stage_index = {s.id: i for i, s in enumerate(report.stages)}
-    stage_of = {t.touchpoint: t.stage for t in report.touchpoints}
-    preds: dict[str, list[str]] = {t: [] for t in order}
-    for e in report.edges:
-        if not e.loop_back:
-            preds[e.target].append(e.source)
-    band: dict[str, int] = {}
-    for node in order:
-        stage = stage_of[node]
-        if stage is not None and stage in stage_index:
-            band[node] = stage_index[stage]
-        else:
-            band[node] = max((band[u] for u in preds[node]), default=0)
-    banded = all(band[u] <= band[v] for v in order for u in preds[v])
-    column: dict[str, int] = {}
-    first: dict[str, int] = {}
-    if banded:
-        current, band_start, last = -1, 0, -1
-        for node in order:
-            if band[node] > current:
-                current = band[node]
-                band_start = last + 1
-            column[node] = max([column[u] + 1 for u in preds[node]] + [band_start])
-            last = max(last, column[node])
-            stage = stage_of[node]
-            if stage is not None and stage not in first:
-                first[stage] = column[node]
-    else:
-        for node in order:
-            column[node] = max([column[u] + 1 for u in preds[node]], default=0)
-            stage = stage_of[node]
-            if stage is not None:
-                first[stage] = min(first.get(stage, column[node]), column[node])
+    """The columns the analysis gave the touchpoints (``TouchpointFlow.column``) and the
+    stages (``StageInfo.column``), stages that start in one column grouped."""
+    column = {t.touchpoint: t.column for t in report.touchpoints}
     starts: dict[int, list[str]] = {}
     for st in report.stages:
-        if st.id in first:
-            starts.setdefault(first[st.id], []).append(st.id)
+        if st.column is not None:
+            starts.setdefault(st.column, []).append(st.id)
     return Layout(
         column=column,
         stage_columns=tuple((c, tuple(s)) for c, s in sorted(starts.items())),
