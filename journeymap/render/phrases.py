@@ -9,7 +9,10 @@ from __future__ import annotations
 from .. import fmt
 from ..report import Metrics
 
-__all__ = ["duration_fact", "interval", "outcome_counts", "per_person"]
+__all__ = ["ARROW", "duration_fact", "interval", "outcome_counts", "per_person"]
+
+#: Between the two ends of an arrow or a path: "a → b".
+ARROW = " → "
 
 
 def interval(low: float, high: float) -> str:

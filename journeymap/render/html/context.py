@@ -10,22 +10,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from ... import __version__, fmt
 from ...comparison import Comparison
 from ...report import Report, TouchpointFlow
+from ..observed_text import observed_lines
 from ..phrases import outcome_counts, per_person
-from ..text import observed_lines
-from .contract import (
-    Bar,
-    Headline,
-    MatrixGroup,
-    MatrixRow,
-    NarrativeContext,
-    Point,
-    Source,
-)
+from .contract import Bar, Headline, MatrixGroup, MatrixRow, NarrativeContext, Point, Source
 from .customer import burden_view, feedback_view, trust_curve
 from .evidence import log_sections
 from .future import comparison_intro, scenario_views
@@ -359,6 +352,8 @@ def build_context(
     pains, opportunities = pains_and_opportunities(report)
     notes, counts, illustrative = evidence_parts(report)
     log = log_sections(report)
+    log_parts: dict[str, Any] = {f.name: getattr(log, f.name) for f in fields(log)}
+    log_parts["log_warnings"] = log_parts.pop("warnings")
     description = c.persona_description.strip().rstrip(".") if c.persona_description else None
     return NarrativeContext(
         title=report.title,
@@ -396,18 +391,7 @@ def build_context(
         generator=f"journeymap {__version__}",
         csp=content_security_policy(),
         script=Markup(SCRIPT),
-        log_warnings=log.warnings,
-        conformance_summary=log.conformance_summary,
-        conformance_rows=log.conformance_rows,
-        segment_column=log.segment_column,
-        segment_rows=log.segment_rows,
-        segment_findings=log.segment_findings,
-        trend_every=log.trend_every,
-        trend_rows=log.trend_rows,
-        trend_findings=log.trend_findings,
-        trend_points=log.trend_points,
-        trend_path=log.trend_path,
-        trend_width=log.trend_width,
+        **log_parts,
         trust_curve=trust_curve(report),
         feedback=feedback_view(report),
         burden=burden_view(report),

@@ -20,7 +20,7 @@ from ...comparison import Comparison
 from ...exceptions import GraphvizNotFoundError, JourneymapTypeError, TemplateError
 from ...output import write_output
 from ...report import Report
-from .._checks import require_path, require_report
+from ..checks import require_path, require_report
 from ..map import MapOptions, MapTimeoutError
 from .context import build_context
 

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from ...exceptions import JourneymapTypeError, UsageError
 from ...output import write_output
 from ...report import Report
-from .._checks import require_path, require_report
+from ..checks import require_path, require_report
 from .arrows import graphviz_routes
 from .build import assemble, build, scale_for
 from .describe import describe_map

@@ -62,62 +62,45 @@ def layout(report: Report) -> Layout:
 def lanes(report: Report, mode: str, prefix: str) -> list[Lane]:
     """The lanes of ``mode`` ("agency", "stage" or "blueprint") that hold a touchpoint,
     in the journey's order; touchpoints inside a lane in file order."""
-    if mode == "agency":
-        return _agency_lanes(report, prefix)
-    if mode == "stage":
-        return _stage_lanes(report, prefix)
-    out: list[Lane] = []
-    for lane_value, title in _BLUEPRINT:
-        members = [t.touchpoint for t in report.touchpoints if t.lane == lane_value]
-        if members:
-            key = lane_value or "none"
-            out.append(
-                Lane(
-                    key=key,
-                    title=(title,),
-                    element_id=f"{prefix}lane-{key}",
-                    classes=f"lane blueprint blueprint-{key}",
-                    members=members,
-                )
-            )
-    return out
+    kinds = {"agency": _agency_lanes, "stage": _stage_lanes, "blueprint": _blueprint_lanes}
+    return [
+        Lane(key=key, title=title, element_id=f"{prefix}{ident}", classes=classes, members=members)
+        for key, title, ident, classes, members in kinds[mode](report)
+        if members
+    ]
 
 
-def _agency_lanes(report: Report, prefix: str) -> list[Lane]:
-    out: list[Lane] = []
+#: A lane before it is kept: key, title lines, SVG id (without prefix), classes, touchpoints.
+_LaneParts = tuple[str, tuple[str, ...], str, str, list[str]]
+
+
+def _agency_lanes(report: Report) -> list[_LaneParts]:
+    out: list[_LaneParts] = []
     for agency in report.agencies:
         members = [t.touchpoint for t in report.touchpoints if t.agency == agency.id]
-        if not members:
-            continue
         sub = " · ".join(p for p in (agency.id, agency.level) if p)
+        key = slug(agency.id)
         out.append(
-            Lane(
-                key=agency.id,
-                title=(agency.name, sub),
-                element_id=f"{prefix}agency-{slug(agency.id)}",
-                classes=f"lane agency agency-{slug(agency.id)}",
-                members=members,
-            )
+            (agency.id, (agency.name, sub), f"agency-{key}", f"lane agency agency-{key}", members)
         )
     return out
 
 
-def _stage_lanes(report: Report, prefix: str) -> list[Lane]:
-    out: list[Lane] = []
+def _stage_lanes(report: Report) -> list[_LaneParts]:
+    out: list[_LaneParts] = []
     staged: list[tuple[str | None, str]] = [(s.id, s.name) for s in report.stages]
     for i, (stage_id, name) in enumerate([*staged, (None, "No stage given")]):
         members = [t.touchpoint for t in report.touchpoints if t.stage == stage_id]
-        if not members:
-            continue
-        key = stage_id if stage_id is not None else ""
-        number = f"Stage {i + 1}" if stage_id is not None else ""
-        out.append(
-            Lane(
-                key=key,
-                title=(name, number) if number else (name,),
-                element_id=f"{prefix}stage-{slug(key) if key else 'none'}",
-                classes=f"lane stage stage-{slug(key) if key else 'none'}",
-                members=members,
-            )
-        )
+        title = (name, f"Stage {i + 1}") if stage_id is not None else (name,)
+        key = slug(stage_id) if stage_id else "none"
+        out.append((stage_id or "", title, f"stage-{key}", f"lane stage stage-{key}", members))
+    return out
+
+
+def _blueprint_lanes(report: Report) -> list[_LaneParts]:
+    out: list[_LaneParts] = []
+    for lane_value, title in _BLUEPRINT:
+        members = [t.touchpoint for t in report.touchpoints if t.lane == lane_value]
+        key = lane_value or "none"
+        out.append((key, (title,), f"lane-{key}", f"lane blueprint blueprint-{key}", members))
     return out
