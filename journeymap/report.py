@@ -68,7 +68,7 @@ __all__ = [
 
 #: The version of the JSON contract (``contract_version`` in every JSON journeymap writes):
 #: the major number changes when a field is renamed or removed, the minor when one is added.
-CONTRACT_VERSION = "3.0"
+CONTRACT_VERSION = "3.1"
 
 #: People per period assumed when a journey gives no ``population``.
 DEFAULT_POPULATION = 1000
@@ -192,6 +192,13 @@ class TouchpointFlow:
     on_main_path: bool = False
     #: ``kind: milestone``: a point reached, not a step an agency takes the person through
     milestone: bool = False
+    #: the touchpoint's column on the map: the longest chain of forward arrows before it,
+    #: stage bands kept apart when the stages allow it (``StageInfo.column``)
+    column: int = 0
+    #: of every 1,000 people who start: how many reach here at least once, and how many give
+    #: up here (the funnel's numbers)
+    reach_per_1000: float = 0.0
+    lost_per_1000: float = 0.0
 
 
 @record
@@ -220,6 +227,14 @@ class EdgeFlow:
     #: an arrow between two agencies into or out of a backstage, support or automated step
     behind_the_scenes: bool = False
     on_main_path: bool = False
+    #: on a handoff arrow, the people the handoff carries per period (``Handoff.people``: those
+    #: coming from another agency, passed through milestones and backstage steps); None
+    #: on an arrow that is not a handoff
+    handoff_people: float | None = None
+    #: the share as every renderer shows it: the alternatives of one touchpoint rounded to
+    #: whole percentages that add up to 100 % when their own rounding would not (1/3 each:
+    #: 0.34, 0.33, 0.33); ``share`` itself otherwise
+    shown_share: float = 1.0
 
 
 @record
@@ -240,6 +255,8 @@ class StageInfo:
     id: str
     name: str
     description: str | None
+    #: the map column where the stage's band starts (None: no touchpoint is in it)
+    column: int | None = None
 
 
 @record
@@ -252,6 +269,8 @@ class ItemInfo:
     short_name: str
     sensitive: bool
     government_issued: bool
+    #: the touchpoints that ask for it, in telling order
+    asked_at: tuple[str, ...] = ()
 
 
 @record

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import itertools
+from datetime import datetime, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
@@ -140,6 +141,139 @@ def flow_journeys(draw: st.DrawFn) -> dict[str, Any]:
         "agencies": [{"id": a, "name": a} for a in agencies],
         "touchpoints": tps,
     }
+
+
+#: Words for generated touchpoint ids and names (no digits, so that every number a renderer
+#: shows about a generated journey is one of the Report's).
+_WORDS = ("ant", "bee", "cat", "dog", "eel", "fox", "gnu", "hen", "ibis", "jay", "kiwi", "lynx")
+
+
+@st.composite
+def shaped_journeys(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid journey of every shape the renderers draw: a chain, a parallel block
+    (``split: all`` ... ``join: all``), milestones (``kind: milestone``), backstage steps
+    (``lane: backstage``), alternatives with waits, an optional loop back, ends in success and
+    in failure, three agencies, two stages, with or without a population. Ids and names hold
+    no digits."""
+    agencies = ["A", "B", "C"]
+    words = iter(_WORDS)
+    drop = st.one_of(st.none(), st.sampled_from([0.0, 0.01, 0.05, 0.125, 0.3, 1 / 3]))
+    dur = st.one_of(
+        st.sampled_from(["0d", "30min", "12h", "1d", "2.5d", "5d", "3w"]),
+        st.fixed_dictionaries({"median": st.sampled_from(["1d", "5d"]), "p90": st.just("3w")}),
+    )
+    tps: list[dict[str, Any]] = []
+
+    def tp(**extra: Any) -> dict[str, Any]:
+        tid = next(words)
+        t: dict[str, Any] = {
+            "id": tid,
+            "name": f"Step {tid}",
+            "agency": draw(st.sampled_from(agencies)),
+            "stage": draw(st.sampled_from(["early", "late"])),
+            "asks": draw(st.lists(st.sampled_from(["ssn", "email"]), max_size=2, unique=True)),
+        }
+        shape = draw(st.sampled_from(["step", "step", "milestone", "backstage"]))
+        if shape == "milestone":
+            t["kind"] = "milestone"
+        elif shape == "backstage":
+            t["lane"] = "backstage"
+        if draw(st.booleans()):
+            t["duration"] = draw(dur)
+        if draw(st.booleans()):
+            t["effort"] = draw(st.sampled_from(["20min", "2h"]))
+        d = draw(drop)
+        if d is not None:
+            t["drop_off"] = d
+        t.update(extra)
+        tps.append(t)
+        return t
+
+    chain = [tp() for _ in range(draw(st.integers(min_value=1, max_value=3)))]
+    for a, b in itertools.pairwise(chain):
+        a["next"] = b["id"]
+    last = chain[-1]
+    if draw(st.booleans()):
+        last["split"] = "all"
+        branches = [
+            [tp() for _ in range(draw(st.integers(min_value=1, max_value=2)))]
+            for _ in range(draw(st.integers(min_value=2, max_value=3)))
+        ]
+        last["next"] = [b[0]["id"] for b in branches]
+        join = tp(join="all")
+        for branch in branches:
+            for a, b in zip(branch, [*branch[1:], join], strict=False):
+                a["next"] = b["id"]
+        last = join
+    decide = tp()
+    last["next"] = decide["id"]
+    ok, no = tp(outcome="success"), tp(outcome="failure")
+    share = draw(st.sampled_from([0.5, 0.7, 0.85, 0.9]))
+    out: list[dict[str, Any]] = [{"to": ok["id"], "share": share}]
+    rest = round(1 - share, 3)
+    if draw(st.booleans()):
+        back = round(rest / 2, 3)
+        out += [
+            {"to": no["id"], "share": round(rest - back, 3)},
+            {"to": chain[0]["id"], "share": back, "wait": "2d"},
+        ]
+    else:
+        out.append({"to": no["id"], "share": rest, "wait": draw(st.sampled_from(["1d", "4h"]))})
+    decide["next"] = out
+    doc: dict[str, Any] = {
+        "journeymap": 1,
+        "id": "shaped",
+        "title": "Shaped",
+        "agencies": [{"id": a, "name": f"Agency {a}"} for a in agencies],
+        "stages": [{"id": "early", "name": "Early"}, {"id": "late", "name": "Late"}],
+        "touchpoints": tps,
+    }
+    if draw(st.booleans()):
+        doc["population"] = draw(st.sampled_from([40, 1000, 25_000]))
+    return doc
+
+
+def walk_cases(
+    doc: dict[str, Any], choices: list[int], *, cases: int = 8
+) -> list[tuple[str, str, str]]:
+    """A small event log over a journey dict: ``cases`` cases walk it from its first
+    touchpoint, ``choices`` deciding each alternative taken, each time spent and who gives up;
+    a parallel block's branches are walked one after the other, its join once all are done.
+    Rows are (case, activity, timestamp)."""
+    by_id = {t["id"]: t for t in doc["touchpoints"]}
+    into: dict[str, int] = {}
+    for t in doc["touchpoints"]:
+        for n in [t["next"]] if isinstance(t.get("next"), str) else t.get("next", []):
+            target = n if isinstance(n, str) else n["to"]
+            into[target] = into.get(target, 0) + 1
+    picks = iter(choices * (1 + 4000 // max(1, len(choices))) or [0] * 4000)
+    rows: list[tuple[str, str, str]] = []
+    for case in range(cases):
+        when = datetime(2024, 1, 1) + timedelta(days=3 * case)
+        stack = [doc["touchpoints"][0]["id"]]
+        arrived: dict[str, int] = {}
+        for _ in range(60):
+            if not stack:
+                break
+            node = by_id[stack.pop()]
+            rows.append((f"c{case}", node["id"], when.isoformat()))
+            when += timedelta(hours=6 * (1 + next(picks) % 8))
+            if next(picks) % 9 == 0:
+                break  # gives up
+            nxt = node.get("next")
+            if nxt is None:
+                continue
+            if isinstance(nxt, str):
+                targets = [nxt]
+            elif node.get("split") == "all":
+                targets = list(reversed(nxt))
+            else:
+                targets = [nxt[next(picks) % len(nxt)]["to"]]
+            for target in targets:
+                arrived[target] = arrived.get(target, 0) + 1
+                if by_id[target].get("join") != "all" or arrived[target] % into[target] == 0:
+                    stack.append(target)
+    return rows
 
 
 # --------------------------------------------------------------------------- hostile input

@@ -653,7 +653,7 @@ def test_map_reads_every_word_and_number_from_the_report(
 ) -> None:
     _, report = veteran
     edges = tuple(
-        dataclasses.replace(e, share=0.4, wait_days=9.0)
+        dataclasses.replace(e, share=0.4, shown_share=0.4, wait_days=9.0, handoff_people=794.0)
         if (e.source, e.target) == ("decision", "ui")
         else e
         for e in report.edges
@@ -679,8 +679,9 @@ def test_map_reads_every_word_and_number_from_the_report(
 
 def test_loops_are_the_reports_loop_backs(veteran: tuple[Journey, Report]) -> None:
     _, report = veteran
-    # a Report that calls tap -> dd214 a return: the map draws it as one, and dd214 (with no
-    # forward arrow into it left) moves back to the first column of its stage
+    # a Report that calls tap -> dd214 a return and puts dd214 in tap's column: the map draws
+    # the arrow as a return and the box where the Report says (it derives no column itself)
+    tap = report.touchpoint("tap")
     marked = dataclasses.replace(
         report,
         edges=tuple(
@@ -688,6 +689,10 @@ def test_loops_are_the_reports_loop_backs(veteran: tuple[Journey, Report]) -> No
             if (e.source, e.target) == ("tap", "dd214")
             else e
             for e in report.edges
+        ),
+        touchpoints=tuple(
+            dataclasses.replace(t, column=tap.column) if t.touchpoint == "dd214" else t
+            for t in report.touchpoints
         ),
     )
     source = to_dot(marked).source

@@ -207,3 +207,62 @@ def test_graphviz_that_runs_too_long_is_stopped(
         "Graphviz did not finish the map within 1e-06 s and was stopped: draw the journey as "
         "DOT source (a .dot file) or with lanes 'stage', or split it"
     )
+
+
+_STOPPED = (
+    "Graphviz did not finish the map within {} s and was stopped: draw the journey as DOT "
+    "source (a .dot file) or with lanes 'stage', or split it"
+)
+
+
+def test_the_time_limit_covers_every_run_of_one_map(veteran: tuple[Journey, Report]) -> None:
+    """``MapOptions.timeout`` is the time for the whole map (three runs of Graphviz), not for
+    each run: a limit of 0.05 s is spent by the first run's start-up."""
+    _, report = veteran
+    with pytest.raises(backends.MapTimeoutError) as err:
+        render_map(report, MapOptions(engine="system", timeout=0.05))
+    assert str(err.value) == _STOPPED.format("0.05")
+    assert isinstance(err.value, MapRenderError)
+
+
+def test_a_report_whose_map_runs_out_of_time_is_still_written(
+    veteran: tuple[Journey, Report], tmp_path: Path
+) -> None:
+    """The page is written at once, with the map's table (open) and a note saying why."""
+    import time
+
+    from bs4 import BeautifulSoup
+
+    from journeymap.render.html import write_narrative
+
+    _, report = veteran
+    started = time.monotonic()
+    why = write_narrative(report, tmp_path / "r.html", map_options=MapOptions(timeout=1e-6))
+    assert time.monotonic() - started < 10
+    assert why == _STOPPED.format("1e-06")
+    page = BeautifulSoup((tmp_path / "r.html").read_text(encoding="utf-8"), "html.parser")
+    section = page.find("section", id="map")
+    assert section is not None and section.find("svg") is None
+    assert section.find("p").get_text() == (
+        f"This copy has no map ({why}); the table below lists every step."
+    )
+    details = section.find("details")
+    assert details.has_attr("open")
+    assert len(details.find_all("tr")) == 1 + len(report.touchpoints)
+
+
+def test_report_command_writes_the_page_when_graphviz_runs_out_of_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from journeymap.cli import cli
+
+    monkeypatch.setattr(backends, "TIMEOUT_SECONDS", 1e-6)
+    out, journey = tmp_path / "r.html", tmp_path / "veteran.yaml"
+    journey.write_text(VETERAN, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", str(journey), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+    assert result.stderr == f"warning: the report has no map: {_STOPPED.format('1e-06')}\n"
+    assert "Traceback" not in result.output

@@ -338,10 +338,11 @@ ALLOWED = (
     "journeymap.exceptions",
     "journeymap.output",
     "journeymap.render.text",
+    "journeymap.render.observed_text",
     "journeymap.render.evidence_text",
     "journeymap.render.labels",
-    "journeymap.render.shares",
-    "journeymap.render._checks",
+    "journeymap.render.phrases",
+    "journeymap.render.checks",
     "journeymap.render.theme",
     "journeymap.render.map",
     "journeymap.render.compare_numbers",
@@ -500,6 +501,14 @@ BROKEN = {
         '{% extends "default:narrative.html.j2" %}\n{% block footer %}\n{% if %}{% endblock %}\n',
         "narrative.html.j2:3: syntax error: Expected an expression, got 'end of statement block'",
     ),
+    "sandboxed": (
+        "narrative.html.j2",
+        '{% extends "default:narrative.html.j2" %}\n{% block footer %}\n'
+        "<p>{{ ''.__class__.__mro__ }}</p>{% endblock %}\n",
+        "narrative.html.j2:3: not allowed in a template: access to attribute '__class__' of "
+        "'str' object is unsafe. Templates may read only the fields listed in "
+        "docs/narrative.md (NarrativeContext)",
+    ),
     "error in a partial": (
         "_glance.html.j2",
         '<section id="glance">\n<h2>At a glance</h2>\n{{ headlines[0].nope }}\n</section>\n',
@@ -519,6 +528,36 @@ def test_broken_template_is_a_located_template_error(
         render_narrative(report, map_options=None, template_dir=tmp_path)
     assert str(caught.value) == f"{tmp_path}/{message}"
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_template_dir_runs_in_the_sandbox(tmp_path: Path) -> None:
+    """A template that reaches for Python internals fails with a TemplateError (exit 1), no
+    traceback, no page; the template's own markup still works (it is only sandboxed)."""
+    from click.testing import CliRunner
+
+    from journeymap.cli import cli
+
+    (tmp_path / "narrative.html.j2").write_text(
+        '{% extends "default:narrative.html.j2" %}\n'
+        "{% block footer %}{{ cycler.__init__.__globals__.os.system('id') }}{% endblock %}\n"
+    )
+    journey = tmp_path / "j.yaml"
+    journey.write_text(tiny_journey_text())
+    out = tmp_path / "r.html"
+    args = ["report", str(journey), "-o", str(out), "--engine", "none"]
+    result = CliRunner().invoke(cli, [*args, "--template-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path}/narrative.html.j2:2: not allowed in a template: access to "
+        "attribute '__init__' of 'type' object is unsafe. Templates may read only the "
+        "fields listed in docs/narrative.md (NarrativeContext)\n"
+    )
+    assert not out.exists()
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from journeymap.render.html import make_environment
+
+    assert isinstance(make_environment(tmp_path), SandboxedEnvironment)
 
 
 def test_missing_template_dir(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ import networkx as nx
 
 from ..report import DuplicateRequest, FormInfo, Handoff, Reissue, TouchpointFlow
 from .flow import Flow
+from .structure import find_back_edges
+from .view import find_columns
 
 __all__ = ["handoff_matrix", "touchpoint_flows"]
 
@@ -44,6 +46,8 @@ def touchpoint_flows(
     on_path = set(critical_path or ())
     on_main = set(main_path)
     asks_again, sent_back, reasks = _items_by_touchpoint(duplicates, reissued)
+    told = tuple(sorted(position, key=position.__getitem__))
+    column, _ = find_columns(G, told, find_back_edges(G))
     by_agency: dict[str, float] = {}
     flows = []
     for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):
@@ -93,6 +97,9 @@ def touchpoint_flows(
                 asks_when_sent_back=tuple(sorted(set(sent_back.get(node, [])))),
                 on_main_path=node in on_main,
                 milestone=bool(a.get("milestone")),
+                column=column[node],
+                reach_per_1000=1000 * flow.reach[node],
+                lost_per_1000=1000 * visits * float(a["drop_off"] or 0.0),
             )
         )
     return flows, by_agency

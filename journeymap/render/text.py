@@ -9,16 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import fmt
-from ..report import Move, Portfolio, Report
-from ._checks import require_report, require_top
-from .evidence_text import (
-    conformance_lines,
-    headline_warnings,
-    outcome_lines,
-    segment_lines,
-    trend_lines,
-)
+from ..report import Portfolio, Report
+from .checks import require_report, require_top
+from .evidence_text import headline_warnings
 from .feedback_text import feedback_lines
+from .observed_text import observed_lines
+from .phrases import ARROW, outcome_counts, per_person
 from .tables import aligned_lines, markdown_rows
 
 __all__ = [
@@ -32,8 +28,6 @@ __all__ = [
     "render_portfolio",
     "render_text",
 ]
-
-_ARROW = " → "
 
 
 @dataclass(frozen=True)
@@ -64,7 +58,7 @@ def _md_table(t: _Table) -> list[str]:
 def _headline(report: Report) -> list[tuple[str, str]]:
     m = report.metrics
     pop = fmt.people(m.population)
-    done, failed, gave_up = _outcome_counts(report)
+    done, failed, gave_up = outcome_counts(m)
     rows = [
         (
             "Completion",
@@ -75,13 +69,13 @@ def _headline(report: Report) -> list[tuple[str, str]]:
     same = m.main_path is not None and m.main_path == m.critical_path
     if m.main_path and not same:
         days = f"{fmt.days(m.main_path_days)}: " if m.main_path_days is not None else ""
-        rows.append(("Main path", f"{days}{_ARROW.join(m.main_path)} ({m.main_path_rule})"))
+        rows.append(("Main path", f"{days}{ARROW.join(m.main_path)} ({m.main_path_rule})"))
     if m.critical_path_days is not None and m.critical_path:
         longest = "" if same else " (the longest path to a success end)"
         rows.append(
             (
                 "Critical path",
-                f"{fmt.days(m.critical_path_days)}: {_ARROW.join(m.critical_path)}{longest}",
+                f"{fmt.days(m.critical_path_days)}: {ARROW.join(m.critical_path)}{longest}",
             )
         )
     elif m.critical_path_note:
@@ -123,31 +117,21 @@ def _headline(report: Report) -> list[tuple[str, str]]:
         (
             "Handoffs",
             f"{m.handoff_count} between {fmt.plural(m.agency_count, 'agency', 'agencies')} "
-            f"({m.expected_handoffs_per_person:.1f} per person on average){behind}",
+            f"({per_person(m.expected_handoffs_per_person)} per person on average){behind}",
         )
     )
     rows.append(
         (
             "Asked again",
             f"{fmt.plural(m.duplicate_item_count, 'data item')} can be asked more than once; "
-            f"{m.expected_repeat_requests_per_person:.2f} repeat requests per person",
+            f"{per_person(m.expected_repeat_requests_per_person)} repeat requests per person",
         )
     )
     return rows
 
 
-def _outcome_counts(report: Report) -> tuple[str, str, str]:
-    """Finishers, failures and people who give up, rounded so they add up to the population."""
-    m = report.metrics
-    parts = (m.completions, m.failures, m.abandonments)
-    if m.population < 100:
-        return tuple(fmt.people(v) for v in parts)  # type: ignore[return-value]
-    done, failed, gave_up = fmt.largest_remainder(parts, m.population)
-    return f"{done:,}", f"{failed:,}", f"{gave_up:,}"
-
-
-def _tables(report: Report, top: int) -> list[_Table]:
-    tables = []
+def _bottleneck_table(report: Report, top: int) -> _Table:
+    """The ranked bottlenecks."""
     b_rows = tuple(
         (
             str(b.rank),
@@ -163,33 +147,35 @@ def _tables(report: Report, top: int) -> list[_Table]:
         )
         for b in report.bottlenecks[:top]
     )
-    tables.append(
-        _Table(
-            "Bottlenecks",
-            "ranked by expected days = expected visits x median days, per person who starts; "
-            "a parallel branch that is not the slowest adds nothing (slack: days it can grow "
-            "before the journey takes longer); main path: the path most people's time depends "
-            "on (rule above)",
-            (
-                "#",
-                "id",
-                "touchpoint",
-                "agency",
-                "median d",
-                "expected d",
-                "share",
-                "slack d",
-                "lost",
-                "main path",
-            ),
-            b_rows,
-            frozenset({0, 4, 5, 6, 7, 8}),
-        )
+    return _Table(
+        "Bottlenecks",
+        "ranked by expected days = expected visits x median days, per person who starts; "
+        "a parallel branch that is not the slowest adds nothing (slack: days it can grow "
+        "before the journey takes longer); main path: the path most people's time depends "
+        "on (rule above)",
+        (
+            "#",
+            "id",
+            "touchpoint",
+            "agency",
+            "median d",
+            "expected d",
+            "share",
+            "slack d",
+            "lost",
+            "main path",
+        ),
+        b_rows,
+        frozenset({0, 4, 5, 6, 7, 8}),
     )
+
+
+def _handoff_table(report: Report, top: int) -> _Table:
+    """The handoffs the person feels, most people first."""
     h_rows = tuple(
         (
-            f"{h.from_touchpoint}{_ARROW}{h.to_touchpoint}",
-            f"{h.from_agency}{_ARROW}{h.to_agency}",
+            f"{h.from_touchpoint}{ARROW}{h.to_touchpoint}",
+            f"{h.from_agency}{ARROW}{h.to_agency}",
             h.boundary,
             fmt.people(h.people),
             fmt.days(h.wait_days) if h.wait_days else "",
@@ -198,16 +184,18 @@ def _tables(report: Report, top: int) -> list[_Table]:
         )
         for h in sorted(report.handoffs, key=lambda h: -h.people)[:top]
     )
-    tables.append(
-        _Table(
-            "Handoffs",
-            f"{fmt.plural(len(report.handoffs), 'handoff')} the person feels; people per period "
-            "(milestones, backstage, support and automated steps are passed through)",
-            ("edge", "agencies", "boundary", "people", "wait", "lost after", ""),
-            h_rows,
-            frozenset({3, 5}),
-        )
+    return _Table(
+        "Handoffs",
+        f"{fmt.plural(report.metrics.handoff_count, 'handoff')} the person feels; people per "
+        "period (milestones, backstage, support and automated steps are passed through)",
+        ("edge", "agencies", "boundary", "people", "wait", "lost after", ""),
+        h_rows,
+        frozenset({3, 5}),
     )
+
+
+def _duplicate_table(report: Report, top: int) -> _Table:
+    """Data items asked for more than once."""
     d_rows = tuple(
         (
             d.item,
@@ -220,33 +208,37 @@ def _tables(report: Report, top: int) -> list[_Table]:
         )
         for d in report.duplicate_requests[:top]
     )
-    tables.append(
-        _Table(
-            "Duplicate data requests",
-            "ranked by people asked again, then by agencies asking",
-            ("item", "scope", "agencies", "touchpoints", "asks/person", "asked again", "people"),
-            d_rows,
-            frozenset({4, 5, 6}),
-        )
+    return _Table(
+        "Duplicate data requests",
+        "ranked by people asked again, then by agencies asking",
+        ("item", "scope", "agencies", "touchpoints", "asks/person", "asked again", "people"),
+        d_rows,
+        frozenset({4, 5, 6}),
     )
+
+
+def _exchange_table(report: Report, top: int) -> _Table:
+    """Exchanges between agencies behind the scenes, most people first."""
     x_rows = tuple(
         (
-            f"{x.from_touchpoint}{_ARROW}{x.to_touchpoint}",
-            f"{x.from_agency}{_ARROW}{x.to_agency}",
+            f"{x.from_touchpoint}{ARROW}{x.to_touchpoint}",
+            f"{x.from_agency}{ARROW}{x.to_agency}",
             fmt.people(x.people),
         )
         for x in sorted(report.behind_the_scenes, key=lambda x: -x.people)[:top]
     )
-    tables.append(
-        _Table(
-            "Behind the scenes",
-            "exchanges between agencies at backstage, support or automated steps; the person "
-            "is not sent anywhere; people per period",
-            ("edge", "agencies", "people"),
-            x_rows,
-            frozenset({2}),
-        )
+    return _Table(
+        "Behind the scenes",
+        "exchanges between agencies at backstage, support or automated steps; the person "
+        "is not sent anywhere; people per period",
+        ("edge", "agencies", "people"),
+        x_rows,
+        frozenset({2}),
     )
+
+
+def _leak_table(report: Report, top: int) -> _Table:
+    """Where people give up, most lost first."""
     l_rows = tuple(
         (
             d.touchpoint,
@@ -260,78 +252,18 @@ def _tables(report: Report, top: int) -> list[_Table]:
         for d in report.drop_off[:top]
         if d.people_lost > 0
     )
-    tables.append(
-        _Table(
-            "Biggest leaks",
-            "people lost per period",
-            ("id", "touchpoint", "agency", "rate", "arrive", "lost", ""),
-            l_rows,
-            frozenset({3, 4, 5}),
-        )
+    return _Table(
+        "Biggest leaks",
+        "people lost per period",
+        ("id", "touchpoint", "agency", "rate", "arrive", "lost", ""),
+        l_rows,
+        frozenset({3, 4, 5}),
     )
-    return [t for t in tables if t.rows]
 
 
-def observed_lines(report: Report) -> list[str]:
-    """Designed vs observed, as plain lines (the same for text and Markdown)."""
-    o = report.observed
-    if o is None:
-        return []
-    rejected = ", ".join(f"{reason}: {n:,}" for reason, n in o.rejected.items()) or "none"
-    out = [
-        f"Event log {', '.join(o.files)}: {o.cases:,} cases, {o.first_event} to {o.last_event}",
-        f"Rows: {o.rows_read:,} read = {o.rows_used:,} used + "
-        f"{o.rows_read - o.rows_used:,} rejected ({rejected})",
-        f"Cases: {o.completed:,} reached an end, {o.abandoned:,} abandoned, {o.open:,} still open",
-        *outcome_lines(report),
-        f"Timing convention: {o.convention}",
-        f"Observed numbers replace authored ones at: {', '.join(o.replaced) or 'none'}"
-        + (
-            f" (statistics from fewer than {o.min_cell} cases suppressed)" if o.min_cell > 1 else ""
-        ),
-    ]
-    for reason, rows in o.rejected_examples.items():
-        out.append(f"  first rows with {reason}: {'; '.join(rows)}")
-    if o.unmapped_activities:
-        shown = ", ".join(f"{c.value!r} ({c.cases:,})" for c in o.unmapped_activities[:8])
-        out.append(f"Activities not mapped to a touchpoint (use --map): {shown}")
-    if o.never_seen:
-        out.append(f"Touchpoints never seen in the log: {', '.join(o.never_seen)}")
-    if o.unexpected_transitions:
-        shown = ", ".join(_move(m) for m in o.unexpected_transitions[:8])
-        out.append(f"Transitions in the log that the journey lacks: {shown}")
-    if o.handoffs:
-        shown = ", ".join(_move(m) for m in o.handoffs[:8])
-        out.append(f"Handoffs observed between agencies: {shown}")
-    if o.rework:
-        out.append(
-            "Rework (visits beyond a case's first at a touchpoint): "
-            + ", ".join(f"{c.value} ({c.cases:,})" for c in o.rework)
-        )
-    for f in o.far_off:
-        out.append(
-            f"Far off: {f.touchpoint} {f.metric} authored {_far_value(f.metric, f.authored)}, "
-            f"observed {_far_value(f.metric, f.observed)}"
-        )
-    if o.variants:
-        out.append("Most frequent paths:")
-        for v in o.variants[:5]:
-            out.append(f"  {fmt.plural(v.cases, 'case')}: {_ARROW.join(v.path)}")
-    out += conformance_lines(o.conformance) + segment_lines(o.segments) + trend_lines(o.trend)
-    out += [f"Note: {n}" for n in o.notes]
-    return out
-
-
-def _move(m: Move) -> str:
-    return f"{m.source} → {m.target} ({m.cases:,})"
-
-
-def _far_value(metric: str, value: float) -> str:
-    if metric.endswith("days"):
-        return fmt.days(value)
-    if metric in ("drop_off", "share"):
-        return fmt.percent(value)
-    return fmt.number(value)
+def _tables(report: Report, top: int) -> list[_Table]:
+    tables = (_bottleneck_table, _handoff_table, _duplicate_table, _exchange_table, _leak_table)
+    return [t for t in (table(report, top) for table in tables) if t.rows]
 
 
 def _title(report: Report) -> str:
@@ -416,10 +348,8 @@ def render_json(report: Report | Portfolio) -> str:
     return fmt.json_text(report.to_dict())
 
 
-def render_portfolio(portfolio: Portfolio, *, fmt_name: str = "text", top: int = 10) -> str:
-    """The portfolio view in ``text`` or ``markdown``, followed by each journey's summary."""
-    require_report(portfolio, portfolio=True)
-    require_top(top)
+def _portfolio_tables(portfolio: Portfolio, top: int) -> tuple[_Table, _Table, _Table]:
+    """The journeys side by side, the data items asked most, the agency pairs."""
     items = _Table(
         "Data items asked most across journeys",
         "journeys asking, touchpoints asking, requests per period",
@@ -485,6 +415,14 @@ def render_portfolio(portfolio: Portfolio, *, fmt_name: str = "text", top: int =
         ),
         frozenset({1, 2, 3, 6, 7}),
     )
+    return overview, items, pairs
+
+
+def render_portfolio(portfolio: Portfolio, *, fmt_name: str = "text", top: int = 10) -> str:
+    """The portfolio view in ``text`` or ``markdown``, followed by each journey's summary."""
+    require_report(portfolio, portfolio=True)
+    require_top(top)
+    overview, items, pairs = _portfolio_tables(portfolio, top)
     if fmt_name == "markdown":
         out = [f"# Portfolio of {len(portfolio.reports)} journeys", ""]
         for table in (overview, items, pairs):
@@ -513,7 +451,7 @@ def render_outline(report: Report) -> str:
     if ctx.persona_name:
         out.append(f"Persona: {ctx.persona_name}")
     out.append(
-        f"{fmt.plural(len(report.touchpoints), 'touchpoint')}, "
+        f"{fmt.plural(report.metrics.touchpoint_count, 'touchpoint')}, "
         f"{fmt.plural(len(report.agencies), 'agency', 'agencies')}, "
         f"{fmt.plural(len(report.stages), 'stage')}"
     )

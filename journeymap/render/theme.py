@@ -65,21 +65,11 @@ class Theme:
 
     def heat_bin(self, share: float | None) -> int | None:
         """The heat bin of a share of expected time (None when the touchpoint has no duration)."""
-        if share is None:
-            return None
-        for i, bound in enumerate(self.heat_bounds):
-            if share < bound:
-                return i
-        return len(self.heat_bounds)
+        return _bin(self.heat_bounds, share)
 
     def agree_bin(self, share: float | None) -> int | None:
         """The bin of a share agreeing (None: no data, or too few answers to show)."""
-        if share is None:
-            return None
-        for i, bound in enumerate(self.agree_bounds):
-            if share < bound:
-                return i
-        return len(self.agree_bounds)
+        return _bin(self.agree_bounds, share)
 
     def agree_label(self, index: int) -> str:
         """The legend text of agreement bin ``index``: ``'under 50%'``, ``'50–65%'``..."""
@@ -88,6 +78,13 @@ class Theme:
     def heat_label(self, index: int) -> str:
         """The legend text of heat bin ``index``: ``'under 2%'``, ``'2–5%'``, ``'20% or more'``."""
         return _bin_label(self.heat_bounds, index)
+
+
+def _bin(bounds: tuple[float, ...], share: float | None) -> int | None:
+    """The bin of ``share``: the first bound it is below, else the last bin (None: no share)."""
+    if share is None:
+        return None
+    return next((i for i, bound in enumerate(bounds) if share < bound), len(bounds))
 
 
 def _bin_label(bounds: tuple[float, ...], index: int) -> str:

@@ -10,22 +10,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from ... import __version__, fmt
 from ...comparison import Comparison
 from ...report import Report, TouchpointFlow
-from ..shares import share_labels
-from ..text import observed_lines
-from .contract import (
-    Bar,
-    Headline,
-    MatrixGroup,
-    MatrixRow,
-    NarrativeContext,
-    Point,
-    Source,
-)
+from ..observed_text import observed_lines
+from ..phrases import outcome_counts, per_person
+from .contract import Bar, Headline, MatrixGroup, MatrixRow, NarrativeContext, Point, Source
 from .customer import burden_view, feedback_view, trust_curve
 from .evidence import log_sections
 from .future import comparison_intro, scenario_views
@@ -79,11 +72,6 @@ def content_security_policy() -> str:
     )
 
 
-def _per_thousand(report: Report) -> float:
-    pop = report.metrics.population
-    return 1000 / pop if pop else 1.0
-
-
 def headlines(report: Report) -> tuple[Headline, ...]:
     """The headline figures: finishing, time, time tax, handoffs, repeat requests.
 
@@ -91,15 +79,13 @@ def headlines(report: Report) -> tuple[Headline, ...]:
     parts rounded so that they add up to it), the others are per person who starts.
     """
     m = report.metrics
-    done, lost, failed = fmt.largest_remainder(
-        [m.completions, m.abandonments, m.failures], m.population
-    )
-    turned_down = f" and {fmt.people(failed)} are turned down" if m.failures else ""
+    done, failed, lost = outcome_counts(m)
+    turned_down = f" and {failed} are turned down" if m.failures else ""
     out = [
         Headline(
             "Finish",
-            f"{fmt.people(done)} of {fmt.people(m.population)}",
-            f"people who start per period complete the journey; {fmt.people(lost)} give up "
+            f"{done} of {fmt.people(m.population)}",
+            f"people who start per period complete the journey; {lost} give up "
             f"along the way{turned_down}",
         )
     ]
@@ -151,7 +137,7 @@ def headlines(report: Report) -> tuple[Headline, ...]:
     out.append(
         Headline(
             "Handoffs",
-            f"{m.expected_handoffs_per_person:.1f}",
+            per_person(m.expected_handoffs_per_person),
             "times, on average, one agency sends a person who starts to another "
             f"(at {fmt.plural(m.handoff_count, 'place')} in the journey)",
         )
@@ -159,7 +145,7 @@ def headlines(report: Report) -> tuple[Headline, ...]:
     out.append(
         Headline(
             "Asked again",
-            f"{m.expected_repeat_requests_per_person:.1f}",
+            per_person(m.expected_repeat_requests_per_person),
             "times, on average, the government asks a person who starts for information it "
             f"already asked for ({fmt.plural(m.duplicate_item_count, 'item')})",
         )
@@ -177,10 +163,9 @@ def population_line(report: Report) -> str:
 def _next_steps(report: Report, flow: TouchpointFlow) -> str:
     """Where the arrows from a step lead; alternatives with the share that takes each."""
     out = []
-    labels = share_labels(report)
     for e in report.edges:
         if e.source == flow.touchpoint:
-            share = f" ({labels[(e.source, e.target)]})" if e.kind == "alternative" else ""
+            share = f" ({fmt.percent(e.shown_share)})" if e.kind == "alternative" else ""
             out.append(f"{e.target}{share}")
     return ", ".join(out)
 
@@ -233,18 +218,16 @@ def data_matrix(report: Report) -> tuple[tuple[MatrixGroup, ...], tuple[MatrixRo
         if asking:
             groups.append(MatrixGroup(agency.id, tuple((t.touchpoint, t.name) for t in asking)))
             columns += asking
-    items = {i for t in report.touchpoints for i in t.asks}
-    ranked = sorted(items, key=lambda i: (-sum(i in c.asks for c in columns), i))
+    asked = [i for i in report.data_items if i.asked_at]
+    ranked = sorted(asked, key=lambda i: (-len(i.asked_at), i.id))
     duplicated = {d.item for d in report.duplicate_requests}
     rows = []
     for item in ranked:
         cells = tuple(
-            ("again" if item in c.asks_again else "asked") if item in c.asks else ""
+            ("again" if item.id in c.asks_again else "asked") if item.id in c.asks else ""
             for c in columns
         )
-        rows.append(
-            MatrixRow(report.item(item).name, cells, sum(1 for c in cells if c), item in duplicated)
-        )
+        rows.append(MatrixRow(item.name, cells, len(item.asked_at), item.id in duplicated))
     return tuple(groups), tuple(rows)
 
 
@@ -262,19 +245,18 @@ def handoff_matrix(
 
 
 def funnel(report: Report) -> tuple[tuple[Bar, ...], float]:
-    """Bars of the drop-off funnel (per 1,000 who start, in telling order) and its height."""
-    per_k = _per_thousand(report)
+    """Bars of the drop-off funnel (``TouchpointFlow.reach_per_1000`` and ``lost_per_1000``,
+    in telling order) and its height."""
     bars = []
     for i, t in enumerate(report.in_order()):
-        reach = t.reach * 1000
         bars.append(
             Bar(
                 label=f"{t.touchpoint} {t.name}",
                 agency=t.agency,
-                people=fmt.people(reach),
+                people=fmt.people(t.reach_per_1000),
                 y=i * BAR_STEP,
-                width=max(1.0, BAR_WIDTH * min(reach, 1000) / 1000),
-                lost=fmt.people(t.people_lost * per_k),
+                width=max(1.0, BAR_WIDTH * min(t.reach, 1.0)),
+                lost=fmt.people(t.lost_per_1000),
             )
         )
     return tuple(bars), max(BAR_STEP, BAR_STEP * len(bars))
@@ -370,6 +352,8 @@ def build_context(
     pains, opportunities = pains_and_opportunities(report)
     notes, counts, illustrative = evidence_parts(report)
     log = log_sections(report)
+    log_parts: dict[str, Any] = {f.name: getattr(log, f.name) for f in fields(log)}
+    log_parts["log_warnings"] = log_parts.pop("warnings")
     description = c.persona_description.strip().rstrip(".") if c.persona_description else None
     return NarrativeContext(
         title=report.title,
@@ -407,18 +391,7 @@ def build_context(
         generator=f"journeymap {__version__}",
         csp=content_security_policy(),
         script=Markup(SCRIPT),
-        log_warnings=log.warnings,
-        conformance_summary=log.conformance_summary,
-        conformance_rows=log.conformance_rows,
-        segment_column=log.segment_column,
-        segment_rows=log.segment_rows,
-        segment_findings=log.segment_findings,
-        trend_every=log.trend_every,
-        trend_rows=log.trend_rows,
-        trend_findings=log.trend_findings,
-        trend_points=log.trend_points,
-        trend_path=log.trend_path,
-        trend_width=log.trend_width,
+        **log_parts,
         trust_curve=trust_curve(report),
         feedback=feedback_view(report),
         burden=burden_view(report),

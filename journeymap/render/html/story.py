@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from ... import fmt
 from ...report import EdgeFlow, Report, TouchpointFlow
-from ..shares import share_labels
 from .contract import StageStory
 
 __all__ = ["CHANNEL_PHRASES", "join_names", "stage_stories", "touchpoint_story"]
@@ -139,8 +138,7 @@ def _step(report: Report, edge: EdgeFlow) -> str:
 def _alternatives(report: Report, out: Sequence[EdgeFlow], them: str) -> str:
     """Alternatives with their shares, the largest first; loop-backs say people are sent back."""
     ranked = sorted(out, key=lambda e: -e.share)
-    labels = share_labels(report)
-    pcts = [labels[(e.source, e.target)] for e in ranked]
+    pcts = [fmt.percent(e.shown_share) for e in ranked]
 
     def where(e: EdgeFlow) -> str:
         if e.loop_back:
@@ -230,7 +228,7 @@ def _opening(report: Report, flow: TouchpointFlow, person: str, *, first: bool) 
         lead = _lower_first(sentence)
         who = "Most people" if into[0].share >= 0.5 else "Only some people"
         return (
-            f"{who} come this way ({share_labels(report)[(into[0].source, flow.touchpoint)]} "
+            f"{who} come this way ({fmt.percent(into[0].shown_share)} "
             "of those who go on from "
             f"{source}): {lead}"
         )

@@ -1,8 +1,10 @@
 """The jinja2 environment, rendering the page, and writing it.
 
 Templates come from ``journeymap/templates``; ``template_dir`` puts an agency's own in front
-(a template there can ``{% extends "default:narrative.html.j2" %}``). A broken override (a
-missing include, an undefined name, a syntax error) raises
+(a template there can ``{% extends "default:narrative.html.j2" %}``). Every template runs in
+jinja2's sandbox, so a template from an agency's folder reads the context and nothing else
+(no ``''.__class__.__mro__``, no private attributes). A broken override (a missing include, an
+undefined name, a syntax error, something the sandbox refuses) raises
 :class:`~journeymap.exceptions.TemplateError` naming the template file and line.
 """
 
@@ -18,8 +20,8 @@ from ...comparison import Comparison
 from ...exceptions import GraphvizNotFoundError, JourneymapTypeError, TemplateError
 from ...output import write_output
 from ...report import Report
-from .._checks import require_path, require_report
-from ..map import MapOptions
+from ..checks import require_path, require_report
+from ..map import MapOptions, MapTimeoutError
 from .context import build_context
 
 __all__ = [
@@ -45,14 +47,17 @@ _TEMPLATE_FRAMES = re.compile(r"^(template|top-level template code|block '.*')$"
 def make_environment(template_dir: str | Path | None = None) -> Any:
     """The jinja2 environment: user templates first, then the defaults (``default:`` prefix).
 
-    Autoescape is on for every template and undefined names are errors (StrictUndefined).
+        Templates run in :class:`jinja2.sandbox.SandboxedEnvironment` (a template cannot reach
+    Python internals), autoescape is on for every template and undefined names are errors
+    (StrictUndefined).
 
-    Raises
-    ------
-    TemplateError
-        ``template_dir`` is not a folder.
+        Raises
+        ------
+        TemplateError
+            ``template_dir`` is not a folder.
     """
     import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
     default = jinja2.PackageLoader("journeymap", "templates")
     loaders: list[jinja2.BaseLoader] = []
@@ -65,7 +70,7 @@ def make_environment(template_dir: str | Path | None = None) -> Any:
     loader = jinja2.ChoiceLoader(
         [*loaders, jinja2.PrefixLoader({"default": default}, delimiter=":")]
     )
-    env = jinja2.Environment(
+    env = SandboxedEnvironment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -99,6 +104,11 @@ def _template_error(err: Exception) -> TemplateError | None:
         )
     if where is None:
         return None
+    if isinstance(err, jinja2.exceptions.SecurityError):
+        return TemplateError(
+            f"{where}: not allowed in a template: {err} Templates may read only the fields "
+            "listed in docs/narrative.md (NarrativeContext)"
+        )
     if isinstance(err, jinja2.UndefinedError):
         return TemplateError(
             f"{where}: {err.message}; use only the fields listed in "
@@ -152,7 +162,8 @@ def inline_svg(svg: str) -> str:
 
 def draw_map(report: Report, options: MapOptions | None) -> tuple[str | None, str | None]:
     """The map as inline, accessible SVG, and why there is none (``(None, reason)``) when no
-    Graphviz can draw it. ``options=None``: no map and no reason.
+    Graphviz can draw it, or Graphviz could not lay it out within its time limit
+    (``MapOptions.timeout``). ``options=None``: no map and no reason.
 
     Raises
     ------
@@ -167,7 +178,7 @@ def draw_map(report: Report, options: MapOptions | None) -> tuple[str | None, st
         options = dataclasses.replace(options, id_prefix=MAP_ID_PREFIX)
     try:
         raw = render_map(report, options, format="svg")  # titled and described (role="img")
-    except GraphvizNotFoundError as err:
+    except (GraphvizNotFoundError, MapTimeoutError) as err:
         return None, str(err)
     return inline_svg(raw.decode("utf-8")), None
 
@@ -188,10 +199,11 @@ def render_narrative(
     Raises
     ------
     TemplateError
-        A template in ``template_dir`` is missing a part, uses an undefined name or does
-        not parse.
+        A template in ``template_dir`` is missing a part, uses an undefined name, does
+        not parse or does something the sandbox refuses.
     MapRenderError
-        Graphviz was found but failed to draw the map.
+        Graphviz was found but failed to draw the map (running out of time is not a
+        failure: the page then has the map's table and says why).
     """
     require_report(report)
     given: object = map_options

@@ -40,11 +40,18 @@ from typing import TYPE_CHECKING, Any
 from ...exceptions import JourneymapTypeError, UsageError
 from ...output import write_output
 from ...report import Report
-from .._checks import require_path, require_report
+from ..checks import require_path, require_report
 from .arrows import graphviz_routes
 from .build import assemble, build, scale_for
 from .describe import describe_map
-from .graphviz import accessible_svg, choose_engine, format_from_suffix, run
+from .graphviz import (
+    Deadline,
+    MapTimeoutError,
+    accessible_svg,
+    choose_engine,
+    format_from_suffix,
+    run,
+)
 from .grid import grid_place
 from .options import MapOptions, MapText
 from .placement import Placement, band_order, place
@@ -56,6 +63,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MapOptions",
     "MapText",
+    "MapTimeoutError",
     "accessible_svg",
     "choose_engine",
     "describe_map",
@@ -97,10 +105,14 @@ def render_map(
         Unknown format, or WebAssembly asked for PNG/PDF.
     GraphvizNotFoundError
         The Graphviz needed is not installed (the message says how to install it).
+    MapTimeoutError
+        The system Graphviz did not draw the map within ``options.timeout`` seconds (all
+        its runs together; default :data:`.graphviz.TIMEOUT_SECONDS`).
     MapRenderError
-        Graphviz failed, or ran out of time.
+        Graphviz failed.
     """
     _check(report, options)
+    deadline = Deadline.of(options.timeout)
     chosen = choose_engine(options.engine, format)
     graph = build(report, options)
     source: str = graph.source
@@ -108,12 +120,12 @@ def render_map(
         return source.encode("utf-8")
     passes = scale_for(report, options).passes
     if passes in ("one", "two"):
-        laid = json.loads(run(chosen, source, "json"))
+        laid = json.loads(run(chosen, source, "json", deadline=deadline))
         order = band_order(laid) if passes == "two" else []
         pinned = place(laid, order, options.direction, move=passes == "two")
-        data = _draw_routed(report, options, chosen, format, pinned, laid)
+        data = _draw_routed(report, options, (chosen, format, deadline), pinned, laid)
     else:
-        data = _draw_grid(report, options, chosen, format)
+        data = _draw_grid(report, options, (chosen, format, deadline))
     if format == "svg":
         svg = accessible_svg(
             data.decode("utf-8"),
@@ -124,35 +136,40 @@ def render_map(
     return data
 
 
+#: How a map is drawn: the engine ("system" or "wasm"), the format, and the time it has.
+_Drawing = tuple[str, str, Deadline]
+
+
 def _draw_routed(
     report: Report,
     options: MapOptions,
-    engine: str,
-    format: str,
+    drawing: _Drawing,
     pinned: Placement,
     laid: dict[str, Any],
 ) -> bytes:
     """Route every arrow round the pinned boxes (:mod:`.arrows`), let ``neato -n2`` lay out
     the rest once more, place the labels where they cover nothing (:mod:`.route`), and
     draw exactly that."""
+    engine, format, deadline = drawing
     routes = graphviz_routes(pinned.nodes, laid, options.direction)
     given = dataclasses.replace(pinned, edges={k: (v, None) for k, v in routes.items()})
-    drawn = json.loads(run(engine, build(report, options, given).source, "json", "nop2"))
+    source = build(report, options, given).source
+    drawn = json.loads(run(engine, source, "json", "nop2", deadline))
     final = build(report, options, routed(drawn))
-    data: bytes = run(engine, final.source, format, "nop2")
+    data: bytes = run(engine, final.source, format, "nop2", deadline)
     return data
 
 
-def _draw_grid(report: Report, options: MapOptions, engine: str, format: str) -> bytes:
+def _draw_grid(report: Report, options: MapOptions, drawing: _Drawing) -> bytes:
     """A big map: ``dot`` without clusters (fast), then the lanes stacked by :mod:`.grid`."""
     graph, cells = assemble(report, options)
     # a tab cannot occur in user text (labels are normalised), so only the statements change
     flat = graph.source.replace("\tsubgraph cluster_", "\tsubgraph flat_")
-    laid = json.loads(run(engine, flat, "json"))
+    laid = json.loads(run(drawing[0], flat, "json", deadline=drawing[2]))
     stacks = list(dict.fromkeys(c.stack for c in cells.values()))
     stacks.sort(key=lambda s: (s != "cluster_header", s == "cluster_legend"))
     pinned = grid_place(laid, cells, stacks, options.direction)
-    return _draw_routed(report, options, engine, format, pinned, laid)
+    return _draw_routed(report, options, drawing, pinned, laid)
 
 
 def write_map(

@@ -13,7 +13,6 @@ from typing import Any
 
 from ...report import Report
 from ..labels import escape, label_lines, label_text, slug
-from ..shares import share_labels
 from ..theme import Theme
 from .colour import check_colour_by
 from .describe import title_lines
@@ -121,21 +120,31 @@ def _header(
                 width=24,
                 max_lines=3,
             )
-            header.node(
-                name,
-                label=text,
-                shape="plaintext",
-                style="",
-                fontsize=f"{th.header_fontsize:g}",
-                fontcolor=th.header_text,
-                id=f"{p}stage-{slug(stages_here[0])}",
-                _attributes={"class": "stage-header"},
-            )
+            _heading(header, name, text, th, "stage-header", id=f"{p}stage-{slug(stages_here[0])}")
         elif rows and c == 0:
             header.node(name, label="", shape="plaintext", style="", width="0", height="0")
         else:
-            header.node(name, label="", shape="point", style="invis", width="0", height="0")
+            _anchor(header, name)
     return header, columns
+
+
+def _heading(graph: Any, name: str, text: str, th: Theme, cls: str, **extra: str) -> None:
+    """A stage's or a lane's title: plain text in the header colour."""
+    graph.node(
+        name,
+        label=text,
+        shape="plaintext",
+        style="",
+        fontsize=f"{th.header_fontsize:g}",
+        fontcolor=th.header_text,
+        _attributes={"class": cls},
+        **extra,
+    )
+
+
+def _anchor(graph: Any, name: str) -> None:
+    """An invisible point that holds a column or a lane's end in place."""
+    graph.node(name, label="", shape="point", style="invis", width="0", height="0")
 
 
 def _lane(
@@ -170,16 +179,8 @@ def _lane(
         title_text = label_lines([lane.title[0]], kind="plain", width=20, max_lines=5)
         if len(lane.title) > 1:
             title_text += "\\n" + label_text(lane.title[1], width=None)
-        sub.node(
-            head,
-            label=title_text,
-            shape="plaintext",
-            style="",
-            fontsize=f"{th.header_fontsize:g}",
-            fontcolor=th.header_text,
-            _attributes={"class": "lane-title"},
-        )
-        sub.node(tail, label="", shape="point", style="invis", width="0", height="0")
+        _heading(sub, head, title_text, th, "lane-title")
+        _anchor(sub, tail)
         placed += [(head, ":start"), (tail, ":end")]
     ranked = {b.touchpoint: b for b in report.bottlenecks}
     flows = {t.touchpoint: t for t in report.touchpoints}
@@ -214,7 +215,6 @@ def _flow(
     }
     agency = {t.touchpoint: t.agency for t in report.touchpoints}
     extra = edge_marks(report, options)
-    labels = share_labels(report)
     arrows: list[tuple[str, str, str, dict[str, str], list[str], list[str]]] = []
     for e in report.edges:
         attrs, classes, lines = edge_style(
@@ -222,7 +222,6 @@ def _flow(
             ping_pong=ping.get((e.source, e.target)) if e.handoff else None,
             same_agency=agency[e.source] == agency[e.target],
             theme=th,
-            share_label=labels.get((e.source, e.target)),
         )
         kind = "handoff" if e.handoff else "edge"
         lines += extra.get((e.source, e.target), ())

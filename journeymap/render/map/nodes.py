@@ -10,6 +10,7 @@ from __future__ import annotations
 from ... import fmt
 from ...report import Bottleneck, EdgeFlow, Report, TouchpointFlow
 from ..labels import label_lines, label_text, slug
+from ..phrases import duration_fact
 from ..theme import Theme
 from .colour import agreement, measure_line
 
@@ -63,10 +64,9 @@ def _facts(flow: TouchpointFlow, mode: str) -> list[str]:
         facts.append(flow.agency)
     if flow.channel:
         facts.append(CHANNELS.get(flow.channel, flow.channel.replace("_", " ")))
-    if flow.median_days == 0:
-        facts.append("immediate")  # a milestone, a decision logged at once: no "0 minutes"
-    elif flow.median_days is not None:
-        facts.append(f"median {fmt.days(flow.median_days)}")
+    duration = duration_fact(flow.median_days)
+    if duration is not None:
+        facts.append(duration)
     elif flow.outcome is None:
         facts.append("no duration")
     if flow.split:
@@ -214,12 +214,10 @@ def edge_style(
     ping_pong: str | None,
     same_agency: bool,
     theme: Theme,
-    share_label: str | None = None,
 ) -> tuple[dict[str, str], list[str], list[str]]:
-    """An arrow's DOT attributes, SVG classes and label lines.
-
-    ``share_label``: the percentage shown on an alternative (:func:`..shares.share_labels`;
-    the share itself as a percentage when not given).
+    """An arrow's DOT attributes, SVG classes and label lines: the share shown
+    (``EdgeFlow.shown_share``) on an alternative, the handoff's people
+    (``EdgeFlow.handoff_people``) on a handoff, the wait.
 
     ``ping_pong``: the agency the person is later handed back to (from
     :attr:`Report.handoffs`), or None.
@@ -234,14 +232,15 @@ def edge_style(
         attrs["arrowhead"] = "normalnormal"
     elif edge.kind == "alternative":
         classes.append("alternative")
-        lines.append(share_label or fmt.percent(edge.share))
+        lines.append(fmt.percent(edge.shown_share))
     if back:
         classes.append("loop")
         lines.insert(0, "returns")
         attrs.update(color=theme.loop, fontcolor=theme.loop, style="dashed", constraint="false")
     if edge.handoff:
         classes += ["handoff", f"boundary-{edge.boundary}"]
-        lines.append(f"handoff · {fmt.people(edge.people)} people")
+        crossing = edge.people if edge.handoff_people is None else edge.handoff_people
+        lines.append(f"handoff · {fmt.people(crossing)} people")
         if ping_pong is not None:
             classes.append("ping-pong")
             lines.append(f"ping-pong: back to {ping_pong} later")

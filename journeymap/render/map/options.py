@@ -69,12 +69,16 @@ class MapOptions:
     overlay:
         ``None``, or ``"conformance"``: the event log's deviations from the journey
         (:attr:`ObservedSummary.conformance`) drawn on the map.
+    timeout:
+        Seconds the system Graphviz may take to draw the map, all its runs together
+        (``None``: :data:`journeymap.render.map.graphviz.TIMEOUT_SECONDS`, 120 s).
 
     Raises
     ------
     UsageError
         For an unknown ``lanes``, ``direction``, ``engine`` or ``theme``, a ``top`` that is
-        not a whole number of 0 or more, or an ``id_prefix`` that cannot start an SVG id.
+        not a whole number of 0 or more, an ``id_prefix`` that cannot start an SVG id, or a
+        ``timeout`` that is not a number of seconds above 0.
     """
 
     lanes: LaneMode = "agency"
@@ -86,6 +90,7 @@ class MapOptions:
     legend: bool = True
     colour_by: str = "time"
     overlay: str | None = None
+    timeout: float | None = None
 
     def __post_init__(self) -> None:
         _check_choice("lanes", self.lanes, LANES)
@@ -106,6 +111,12 @@ class MapOptions:
         ):
             msg = f"id_prefix must be letters, digits, '-', '_' or '.', not {self.id_prefix!r}"
             raise UsageError(msg, parameter="id_prefix")
+        given = self.timeout
+        if given is not None and (
+            isinstance(given, bool) or not isinstance(given, int | float) or not given > 0
+        ):
+            msg = f"timeout must be a number of seconds above 0, not {given!r}"
+            raise UsageError(msg, parameter="timeout")
 
     @property
     def resolved_theme(self) -> Theme:

@@ -9,6 +9,7 @@ at least ``min_cell`` cases are drawn (smaller ones are already left out of the 
 
 from __future__ import annotations
 
+from ... import fmt
 from ...report import Deviation, Report
 from .nodes import short_name
 from .options import MapOptions
@@ -33,8 +34,8 @@ def _rows(report: Report, options: MapOptions) -> list[Deviation]:
     ]
 
 
-def _cases(n: int) -> str:
-    return f"{n:,} case{'s' if n != 1 else ''}"
+def _move_line(d: Deviation) -> str:
+    return f"{d.kind}: {fmt.plural(d.cases, 'case')}"
 
 
 def touchpoint_marks(report: Report, options: MapOptions) -> dict[str, tuple[Mark, ...]]:
@@ -47,7 +48,9 @@ def touchpoint_marks(report: Report, options: MapOptions) -> dict[str, tuple[Mar
             continue
         touchpoint, kind, cases = d.touchpoint, d.kind, d.cases
         line = (
-            f"skipped by {_cases(cases)}" if kind == "skipped" else f"repeated in {_cases(cases)}"
+            f"skipped by {fmt.plural(cases, 'case')}"
+            if kind == "skipped"
+            else f"repeated in {fmt.plural(cases, 'case')}"
         )
         out.setdefault(touchpoint, []).append((line, kind))
     changes = report.changes
@@ -75,7 +78,7 @@ def edge_marks(report: Report, options: MapOptions) -> dict[tuple[str, str], tup
     out: dict[tuple[str, str], list[str]] = {}
     for d in _rows(report, options):
         if d.kind in _MOVES and d.source and d.target and (d.source, d.target) in have:
-            out.setdefault((d.source, d.target), []).append(f"{d.kind}: {_cases(d.cases)}")
+            out.setdefault((d.source, d.target), []).append(_move_line(d))
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -85,5 +88,5 @@ def deviation_edges(report: Report, options: MapOptions) -> list[tuple[str, str,
     out: dict[tuple[str, str], list[str]] = {}
     for d in _rows(report, options):
         if d.kind in _MOVES and d.source and d.target and (d.source, d.target) not in have:
-            out.setdefault((d.source, d.target), []).append(f"{d.kind}: {_cases(d.cases)}")
+            out.setdefault((d.source, d.target), []).append(_move_line(d))
     return [(s, t, lines) for (s, t), lines in out.items()]
