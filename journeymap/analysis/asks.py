@@ -28,12 +28,17 @@ def population_of(G: nx.DiGraph, population: int | None) -> int:
 
 
 def find_duplicate_requests(
-    G: nx.DiGraph, *, flow: Flow | None = None, population: int | None = None
+    G: nx.DiGraph,
+    *,
+    flow: Flow | None = None,
+    population: int | None = None,
+    back_edges: frozenset[tuple[str, str]] | None = None,
 ) -> Iterator[DuplicateRequest]:
-    """Data items one person can be asked for more than once, most people asked again first."""
+    """Data items one person can be asked for more than once, most people asked again first
+    (``back_edges``: the loop-back arrows when the caller has found them already)."""
     flow = flow or find_flow(G)
     pop = population_of(G, population)
-    back = find_back_edges(G)
+    back = find_back_edges(G) if back_edges is None else back_edges
     forward = forward_graph(G, back)
     givers: dict[str, list[str]] = {}
     for node in G.nodes:

@@ -40,6 +40,7 @@ def touchpoint_flows(
     main_path: tuple[str, ...],
     duplicates: tuple[DuplicateRequest, ...],
     reissued: tuple[Reissue, ...],
+    back_edges: frozenset[tuple[str, str]] | None = None,
 ) -> tuple[list[TouchpointFlow], dict[str, float]]:
     """One row per touchpoint in file order, and the expected effort hours per agency."""
     pop = population
@@ -47,7 +48,8 @@ def touchpoint_flows(
     on_main = set(main_path)
     asks_again, sent_back, reasks = _items_by_touchpoint(duplicates, reissued)
     told = tuple(sorted(position, key=position.__getitem__))
-    column, _ = find_columns(G, told, find_back_edges(G))
+    back = find_back_edges(G) if back_edges is None else back_edges
+    column, _ = find_columns(G, told, back)
     by_agency: dict[str, float] = {}
     flows = []
     for node in sorted(G.nodes, key=lambda n: G.nodes[n]["order"]):

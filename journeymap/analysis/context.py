@@ -113,7 +113,9 @@ class Analysis:
 
     @cached_property
     def person(self) -> PersonSide:
-        return find_person_side(self.G, flow=self.flow, population=self.population)
+        return find_person_side(
+            self.G, flow=self.flow, population=self.population, back_edges=self.back_edges
+        )
 
     @cached_property
     def exchanges(self) -> tuple[Exchange, ...]:
@@ -121,7 +123,11 @@ class Analysis:
 
     @cached_property
     def duplicates(self) -> tuple[DuplicateRequest, ...]:
-        return tuple(find_duplicate_requests(self.G, flow=self.flow, population=self.population))
+        return tuple(
+            find_duplicate_requests(
+                self.G, flow=self.flow, population=self.population, back_edges=self.back_edges
+            )
+        )
 
     @cached_property
     def reissued(self) -> tuple[Reissue, ...]:
@@ -151,6 +157,7 @@ class Analysis:
             exchange_edges=exchanges,
             main_path=self.main[0],
             back_edges=self.back_edges,
+            handoffs=self.person.handoffs,
         )
 
     @cached_property
@@ -164,6 +171,7 @@ class Analysis:
             main_path=self.main[0],
             duplicates=self.duplicates,
             reissued=self.reissued,
+            back_edges=self.back_edges,
         )
         return tuple(flows), by_agency
 

@@ -90,12 +90,15 @@ def _branch_days(
     return float(nx.dag_longest_path_length(H, weight="days"))
 
 
-def last_branches(G: nx.DiGraph, flow: Flow) -> dict[str, dict[str, tuple[float, float]]]:
+def last_branches(
+    G: nx.DiGraph, flow: Flow, back: frozenset[tuple[str, str]] | None = None
+) -> dict[str, dict[str, tuple[float, float]]]:
     """For each join, each touchpoint it is reached from: the share of people at the join who
     come from it, and the probability that its branch is the one people finish last (module
     docstring)."""
     out: dict[str, dict[str, tuple[float, float]]] = {}
-    back = find_back_edges(G) if flow.blocks else frozenset()
+    if back is None:
+        back = find_back_edges(G) if flow.blocks else frozenset()
     for block in flow.blocks:
         days = [_branch_days(G, block, members, back) for members in block.branches]
         slowest = max(days)
@@ -113,7 +116,9 @@ def last_branches(G: nx.DiGraph, flow: Flow) -> dict[str, dict[str, tuple[float,
     return out
 
 
-def _origins(G: nx.DiGraph, flow: Flow) -> dict[str, dict[str, float]]:
+def _origins(
+    G: nx.DiGraph, flow: Flow, joins: dict[str, dict[str, tuple[float, float]]]
+) -> dict[str, dict[str, float]]:
     """For each transparent touchpoint: the agencies of the person-facing touchpoints people
     come from (through other transparent ones), as parts of the flow into it.
 
@@ -121,7 +126,6 @@ def _origins(G: nx.DiGraph, flow: Flow) -> dict[str, dict[str, float]]:
     transparent steps the people coming round again are left out of the mix.
     """
     out: dict[str, dict[str, float]] = {}
-    joins = last_branches(G, flow)
     order = {n: G.nodes[n]["order"] for n in G.nodes}
     for root in sorted(G.nodes, key=order.__getitem__):
         if root in out or not is_transparent(G, root):
@@ -176,11 +180,17 @@ def _frontier(G: nx.DiGraph, start: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def find_person_side(G: nx.DiGraph, *, flow: Flow, population: int) -> PersonSide:
+def find_person_side(
+    G: nx.DiGraph,
+    *,
+    flow: Flow,
+    population: int,
+    back_edges: frozenset[tuple[str, str]] | None = None,
+) -> PersonSide:
     """The handoffs a person feels, in file order of the arrow's source (see the module)."""
     agencies = G.graph["agencies"]
-    origins = _origins(G, flow)
-    joins = last_branches(G, flow)
+    joins = last_branches(G, flow, back_edges)
+    origins = _origins(G, flow, joins)
     frontiers: dict[str, frozenset[str]] = {}
     rows: list[Handoff] = []
     carried: set[tuple[str, str]] = set()

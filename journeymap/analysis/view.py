@@ -16,7 +16,7 @@ import networkx as nx
 from .. import fmt
 from ..report import AgencyInfo, EdgeFlow, Handoff, ItemInfo, JourneyContext, StageInfo
 from .flow import Flow, shares_of
-from .person import find_person_side
+from .handoffs import find_person_side
 from .structure import find_back_edges, find_order
 
 __all__ = ["JourneyView", "build_view", "find_columns", "short_item_name", "shown_shares"]
