@@ -84,14 +84,23 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
         )
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def freeze(value: Any) -> Any:
     """``value`` with every dict made a :class:`FrozenMap`, every list a tuple and every
-    float settled (:func:`settle`), deeply (records are left as they are)."""
-    if isinstance(value, float):
+    float settled (:func:`settle`), deeply (records are left as they are: they settled
+    themselves when made)."""
+    kind = type(value)
+    if kind is float:
         return settle(value)
-    if isinstance(value, dict):
+    if kind is tuple:
+        if all(type(v) in _PLAIN or dataclasses.is_dataclass(v) for v in value):
+            return value  # nothing inside to settle: keep the very tuple
+        return tuple(freeze(v) for v in value)
+    if kind is dict or kind is FrozenMap:
         return FrozenMap((k, freeze(v)) for k, v in value.items())
-    if isinstance(value, list | tuple):
+    if kind is list:
         return tuple(freeze(v) for v in value)
     return value
 
@@ -126,10 +135,15 @@ def _settle(self: Any) -> None:
     floats = _float_fields(type(self))
     for name in self.__dataclass_fields__:
         value = getattr(self, name)
-        if isinstance(value, int) and not isinstance(value, bool) and name in floats:
-            object.__setattr__(self, name, float(value))
-        elif isinstance(value, float | dict | list | tuple):
-            object.__setattr__(self, name, freeze(value))
+        kind = type(value)
+        if kind in _PLAIN:
+            if kind is int and name in floats:
+                object.__setattr__(self, name, float(value))
+            continue
+        if kind is float or kind is tuple or kind is dict or kind is list:
+            settled = freeze(value)
+            if settled is not value:
+                object.__setattr__(self, name, settled)
 
 
 @dataclass_transform(frozen_default=True)
