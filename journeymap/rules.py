@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from .catalog import CATALOG, FUZZY_LIMIT, char_name, skeleton, suggest
 from .flowshape import flow_problems
+from .quoting import quoted
 
 __all__ = ["Issue", "Issues", "check_journey_data", "check_text"]
 
@@ -63,11 +64,11 @@ def _did_you_mean(word: str, candidates: Iterable[str], **kw: Any) -> str:
         twin = next((c for c in candidates if c != word and skeleton(c) == look), None)
     if twin is not None:
         return (
-            f"; did you mean {twin!r}? It looks the same but is spelt differently "
+            f"; did you mean {quoted(twin)}? It looks the same but is spelt differently "
             f"(they differ in {char_name(_odd(word, twin))})"
         )
     guess = suggest(word, candidates, **kw)
-    return f"; did you mean {guess!r}?" if guess else ""
+    return f"; did you mean {quoted(guess)}?" if guess else ""
 
 
 # text: control characters, invisible characters and look-alike ids -----------------------
@@ -165,8 +166,8 @@ def check_text(data: Mapping[str, Any]) -> list[Issue]:
                 issues.append(
                     Issue(
                         (key, i, "id"),
-                        f"{kind} id {ident!r} looks the same as {other!r} ({key}[{j}]) but is "
-                        "spelt differently (they differ in "
+                        f"{kind} id {quoted(ident)} looks the same as {quoted(other)} "
+                        f"({key}[{j}]) but is spelt differently (they differ in "
                         f"{char_name(_odd(ident, other))}); use one spelling, in plain letters",
                         severity="warning",
                     )
@@ -192,7 +193,7 @@ def _ids(data: Mapping[str, Any], key: str, kind: str, issues: list[Issue]) -> d
             issues.append(
                 Issue(
                     (key, i, "id"),
-                    f"duplicate {kind} id {ident!r} (already used by {key}[{seen[ident]}]); "
+                    f"duplicate {kind} id {quoted(ident)} (already used by {key}[{seen[ident]}]); "
                     "ids must be unique",
                 )
             )
@@ -275,12 +276,8 @@ def check_journey_data(data: Mapping[str, Any]) -> list[Issue]:
     start = data.get("start")
     refs_ok &= _check_start(start, declared, issues)
     _check_event_map(data.get("events"), declared, issues)
-    issues += _unused(
-        declared.agencies, used_agencies, "agencies", "agency {!r} owns no touchpoint"
-    )
-    issues += _unused(
-        declared.data, used_data, "data", "data item {!r} is never asked for nor given"
-    )
+    issues += _unused(declared.agencies, used_agencies, "agencies", "agency {} owns no touchpoint")
+    issues += _unused(declared.data, used_data, "data", "data item {} is never asked for nor given")
     if refs_ok and touchpoints:
         first = start if isinstance(start, str) else next(iter(touchpoints))
         issues.extend(_check_flow(data, first, edges, touchpoints))
@@ -301,7 +298,7 @@ def _check_agency(
     issues.append(
         Issue(
             ("touchpoints", i, "agency"),
-            f"{agency!r} is not an agency of this journey "
+            f"{quoted(agency)} is not an agency of this journey "
             f"(known: {_known(known)})" + _did_you_mean(agency, known),
         )
     )
@@ -319,7 +316,7 @@ def _check_stage(i: int, tp: Mapping[str, Any], declared: _Declared, issues: lis
     else:
         hint = "(no stages are declared: add it under stages:)"
     issues.append(
-        Issue(("touchpoints", i, "stage"), f"{stage!r} is not a stage of this journey {hint}")
+        Issue(("touchpoints", i, "stage"), f"{quoted(stage)} is not a stage of this journey {hint}")
     )
 
 
@@ -334,17 +331,18 @@ def _check_asks(
             used.add(asked)
             if asked not in declared.known_data:
                 guess = suggest(asked, sorted(declared.known_data), aliases=declared.aliases)
-                fix = f"did you mean {guess!r}? " if guess else ""
+                fix = f"did you mean {quoted(guess)}? " if guess else ""
                 issues.append(
                     Issue(
                         loc,
-                        f"{asked!r} is not a declared data item nor a catalog id; {fix}"
+                        f"{quoted(asked)} is not a declared data item nor a catalog id; {fix}"
                         "declare it under data: with an id and name, or use a catalog id "
                         "(see `journeymap catalog`)",
                     )
                 )
             elif asked in seen_here:
-                issues.append(Issue(loc, f"{asked!r} is listed twice in {key}", severity="warning"))
+                twice = f"{quoted(asked)} is listed twice in {key}"
+                issues.append(Issue(loc, twice, severity="warning"))
             seen_here.add(asked)
 
 
@@ -366,7 +364,7 @@ def _check_next(
             issues.append(
                 Issue(
                     ("touchpoints", i, *loc_tail),
-                    f"{target!r} is not a touchpoint of this journey"
+                    f"{quoted(target)} is not a touchpoint of this journey"
                     + (_did_you_mean(target, tp_list) or f" (known: {_known(tp_list)})"),
                 )
             )
@@ -382,7 +380,7 @@ def _check_start(start: object, declared: _Declared, issues: list[Issue]) -> boo
     issues.append(
         Issue(
             ("start",),
-            f"{start!r} is not a touchpoint of this journey"
+            f"{quoted(start)} is not a touchpoint of this journey"
             + _did_you_mean(start, list(declared.touchpoints)),
         )
     )
@@ -398,7 +396,7 @@ def _check_event_map(events: object, declared: _Declared, issues: list[Issue]) -
             issues.append(
                 Issue(
                     ("events", "map", str(activity)),
-                    f"{target!r} is not a touchpoint of this journey"
+                    f"{quoted(target)} is not a touchpoint of this journey"
                     + _did_you_mean(target, list(declared.touchpoints)),
                 )
             )
@@ -408,7 +406,7 @@ def _unused(ids: Mapping[str, int], used: set[str], key: str, message: str) -> l
     """A warning at each id declared under ``key`` and never used (``message`` formatted
     with the id)."""
     return [
-        Issue((key, i, "id"), message.format(ident), severity="warning")
+        Issue((key, i, "id"), message.format(quoted(ident)), severity="warning")
         for ident, i in ids.items()
         if ident not in used
     ]

@@ -567,3 +567,23 @@ def test_a_pair_at_the_limit_scaled_by_a_factor_stays_valid(factor: float) -> No
     for median in (3.0, 7.0, 1440.0, 11.0):
         stats = DurationStats(median=Duration(median * factor), p90=Duration(100 * median * factor))
         assert stats.spread_problem() is None
+
+
+def test_a_5000_character_value_is_quoted_short_in_every_rule() -> None:
+    """Whole-journey rules quote values as the loader does: 40 characters and an ellipsis."""
+    from journeymap import check_journey
+
+    long = "X" * 5000
+    result = check_journey(
+        "journeymap: 1\nid: t\ntitle: T\nagencies: [{id: A, name: A}]\n"
+        f"touchpoints:\n  - {{id: a, name: A, agency: {long}, next: {long}}}\n",
+        source="j.yaml",
+    )
+    lines = [str(p) for p in result.problems]
+    assert lines[:2] == [
+        f"j.yaml:6:30: touchpoints[0].agency: '{'X' * 40}…' is not an agency of this journey "
+        "(known: A)",
+        f"j.yaml:6:5038: touchpoints[0].next: '{'X' * 40}…' is not a touchpoint of this journey "
+        "(known: a)",
+    ]
+    assert all(len(line) < 200 for line in lines)
