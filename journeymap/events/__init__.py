@@ -55,7 +55,7 @@ from ..exceptions import EventLogError, JourneymapTypeError
 from ..models import Journey
 from ..observed import ColumnMap, ObservedLog, ObservedTouchpoint, ObservedTransition
 from ..specs import ENGINES, EngineSettings, EventOptions
-from ..tables.engine import open_engine
+from ..tables.engine import open_engine, split_settings
 from ..tables.files import MAX_VALUE_CHARS, Subject, resolve
 from ..tables.rows import failing_file
 from ._inputs import DEFAULT_COLUMNS, open_source
@@ -76,15 +76,7 @@ __all__ = [
 ]
 
 #: What the table engine reads here, for its messages.
-SUBJECT = Subject(
-    what="event log",
-    parameter="paths",
-    error=EventLogError,
-    holds="an event log in its format",
-    export="the log",
-)
-#: The keyword arguments of :func:`read_event_log` that are engine settings.
-_SETTINGS = ("engine", "timezone", "memory_limit", "threads", "master")
+SUBJECT = Subject("event log", "paths", EventLogError, "an event log in its format", "the log")
 _OPTIONAL = ("columns", "activity_map", "ends")
 
 
@@ -154,7 +146,6 @@ def read_event_log(
     None mean none. Bad options raise as those classes do."""
     # None was the old keywords' "not given" for these three; any other value goes to the spec
     given = {k: v for k, v in options.items() if v is not None or k not in _OPTIONAL}
-    settings = EngineSettings(**{k: v for k, v in given.items() if k in _SETTINGS})
-    fields = {k: v for k, v in given.items() if k not in _SETTINGS}
+    settings, fields = split_settings(given)
     spec = EventOptions(paths=typing.cast(tuple[str, ...], paths), **fields)
     return read_events(spec, journey=journey, engine=settings, progress=progress)

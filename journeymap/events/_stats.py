@@ -219,13 +219,7 @@ def case_outcomes(
             "SELECT last_tp, count(*) FROM status WHERE cohort AND state = 'abandoned' "
             "GROUP BY last_tp",
         ),
-        excluded_visits=_by_tp(
-            engine,
-            "SELECT tp, count(*) FROM ev WHERE k IN (SELECT k FROM status "
-            "WHERE NOT cohort OR state = 'open') GROUP BY tp",
-        )
-        if outside
-        else {},
+        excluded_visits=_excluded_visits(engine) if outside else {},
         durations=stats,
         completed_durations=finished_stats,
         first_event=date_of(bounds[0], timezone),
@@ -252,6 +246,15 @@ def _cohort_cut(
     if count(engine, f"SELECT count(*) FROM pc WHERE first_tu <= {cut!r}") == 0:
         return None, None
     return horizon, cut
+
+
+def _excluded_visits(engine: Engine) -> dict[int, int]:
+    """Visits per touchpoint code of the cases outside the cohort or still open."""
+    return _by_tp(
+        engine,
+        "SELECT tp, count(*) FROM ev WHERE k IN (SELECT k FROM status "
+        "WHERE NOT cohort OR state = 'open') GROUP BY tp",
+    )
 
 
 def _by_tp(engine: Engine, sql: str) -> dict[int, int]:

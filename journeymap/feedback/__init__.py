@@ -38,8 +38,8 @@ from typing import Any
 from ..exceptions import FeedbackError, JourneymapTypeError, UsageError
 from ..feedback_types import ITEMS_V1, ObservedFeedback
 from ..models import Journey
-from ..specs import PERIODS, EngineSettings, FeedbackOptions
-from ..tables.engine import Engine, first, open_engine
+from ..specs import EngineSettings, FeedbackOptions
+from ..tables.engine import Engine, first, open_engine, split_settings
 from ..tables.files import Subject, resolve
 from ..tables.periods import date_of
 from ..tables.rows import located, reconciliation
@@ -47,19 +47,12 @@ from ._inputs import FLAGS, Layout, choose_instrument, describe_files, load_sour
 from ._rows import Matched, Parsed, match_touchpoints, parse_rows, thumbs_words
 from ._stats import aggregate, splits
 
-__all__ = ["EVERY", "SUBJECT", "ObservedFeedback", "read_feedback", "read_responses"]
+__all__ = ["SUBJECT", "ObservedFeedback", "read_feedback", "read_responses"]
 
-#: The periods responses can be grouped by.
-EVERY = PERIODS
 #: What the table engine reads here, for its messages.
 SUBJECT = Subject(
-    what="feedback file",
-    parameter="feedback",
-    error=FeedbackError,
-    holds="one response per row",
-    export="the responses",
+    "feedback file", "feedback", FeedbackError, "one response per row", "the responses"
 )
-_SETTINGS = ("engine", "timezone", "memory_limit", "threads", "master")
 
 
 def _check_map(journey: Journey, mapping: Mapping[str, str]) -> None:
@@ -134,8 +127,7 @@ def read_feedback(
     :class:`~journeymap.specs.EngineSettings` (``engine``, ``timezone``...); None means the
     default. Bad options raise as those classes do."""
     given = {k: v for k, v in options.items() if v is not None or k != "mapping"}
-    settings = EngineSettings(**{k: v for k, v in given.items() if k in _SETTINGS})
-    fields = {k: v for k, v in given.items() if k not in _SETTINGS}
+    settings, fields = split_settings(given)
     spec = FeedbackOptions(paths=typing.cast(tuple[str, ...], paths), **fields)
     return read_responses(spec, journey=journey, engine=settings, progress=progress)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -24,13 +24,24 @@ from ..specs import EngineSettings, is_url
 from .errors import failure
 from .files import Subject, TableFile, format_of, literal_path, row_column
 
-__all__ = ["DuckEngine", "Engine", "TableFile", "count", "first", "open_engine"]
+__all__ = [
+    "SETTINGS",
+    "DuckEngine",
+    "Engine",
+    "TableFile",
+    "count",
+    "first",
+    "open_engine",
+    "split_settings",
+]
 
 _READERS = {
     "parquet": "read_parquet(${p}{extra})",
     "csv": "read_csv(${p}, header = true, all_varchar = true)",
     "jsonl": "read_json_auto(${p}, format = 'newline_delimited')",
 }
+#: The fields of :class:`~journeymap.specs.EngineSettings`, as keyword arguments.
+SETTINGS = ("engine", "timezone", "memory_limit", "threads", "master")
 _PLACE = re.compile(r"\{(src|file\d+)\}")
 _PARAM = re.compile(r"\$(p\d+)")
 
@@ -211,6 +222,13 @@ def open_engine(settings: EngineSettings, subject: Subject) -> Iterator[Engine]:
             yield DuckEngine(con, duckdb, subject)
         finally:
             con.close()
+
+
+def split_settings(options: Mapping[str, Any]) -> tuple[EngineSettings, dict[str, Any]]:
+    """Keyword arguments of a convenience reader: the engine settings among them, and the
+    rest (the source's spec)."""
+    settings = EngineSettings(**{k: v for k, v in options.items() if k in SETTINGS})
+    return settings, {k: v for k, v in options.items() if k not in SETTINGS}
 
 
 def first(engine: Engine, sql: str) -> tuple[Any, ...]:
