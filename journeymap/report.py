@@ -55,11 +55,13 @@ __all__ = [
     "Report",
     "Request",
     "ScenarioMarks",
+    "SegmentGap",
     "SegmentRow",
     "SegmentsSummary",
     "StageInfo",
     "Suggestion",
     "TouchpointFlow",
+    "TrendEvent",
     "TrendSummary",
     "Variant",
     "Wait",
@@ -592,7 +594,7 @@ class SegmentsSummary:
 
     column: str
     segments: tuple[SegmentRow, ...]
-    findings: tuple[str, ...]
+    findings: tuple[SegmentGap, ...]
     hidden_segments: int
     hidden_cases: int
 
@@ -619,7 +621,7 @@ class TrendSummary:
 
     every: str
     periods: tuple[PeriodRow, ...]
-    findings: tuple[str, ...]
+    findings: tuple[TrendEvent, ...]
 
 
 @record
@@ -782,3 +784,72 @@ class Portfolio:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the portfolio tables plus one report per journey."""
         return contract_dict("portfolio", self)
+
+
+@record
+class SegmentGap:
+    """A gap between two segments whose 95 % Wilson intervals do not overlap: completion
+    (``touchpoint`` None) or the drop-off at ``touchpoint``, the segment with the higher
+    rate first. :attr:`sentence` phrases it, once for every face."""
+
+    column: str
+    kind: Literal["completion", "drop_off"]
+    touchpoint: str | None
+    high_value: str
+    high_rate: float
+    high_low: float
+    high_high: float
+    low_value: str
+    low_rate: float
+    low_low: float
+    low_high: float
+
+    @property
+    def gap(self) -> float:
+        """The difference of the two rates."""
+        return self.high_rate - self.low_rate
+
+    @property
+    def subject(self) -> str:
+        """What differs: ``completion by channel``, ``drop-off at D3 by channel``."""
+        if self.kind == "completion":
+            return f"completion by {self.column}"
+        return f"drop-off at {self.touchpoint} by {self.column}"
+
+    @property
+    def sentence(self) -> str:
+        """The gap in words, with both rates and intervals."""
+        return (
+            f"{self.subject}: {self.high_rate:.0%} for {self.high_value} "
+            f"({self.high_low:.0%}-{self.high_high:.0%}) against {self.low_rate:.0%} for "
+            f"{self.low_value} ({self.low_low:.0%}-{self.low_high:.0%})"
+        )
+
+
+@record
+class TrendEvent:
+    """A period beyond the usual spread: a ``surge`` in arrivals, or a ``slowdown`` at
+    ``touchpoint`` or of the handoff ``source`` -> ``target`` (median days).
+    :attr:`sentence` phrases it, once for every face."""
+
+    kind: Literal["surge", "slowdown"]
+    period: str
+    value: float
+    usual: float
+    touchpoint: str | None = None
+    source: str | None = None
+    target: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        """The event in words, with the period's value and the usual one."""
+        if self.kind == "surge":
+            return (
+                f"surge: {self.value:,.0f} cases arrived in {self.period}, against a usual "
+                f"{self.usual:,.0f} per period"
+            )
+        what = self.touchpoint if self.touchpoint else f"the handoff {self.source} -> {self.target}"
+        return (
+            f"slowdown: {what} took a median {self.value:.1f} days in {self.period}, against "
+            f"a usual {self.usual:.1f}"
+        )

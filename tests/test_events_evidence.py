@@ -19,6 +19,7 @@ from journeymap.cli import cli
 from journeymap.events import read_event_log
 from journeymap.exceptions import EventLogError, UsageError
 from journeymap.render.text import render_markdown, render_text
+from journeymap.report import TrendEvent
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 LATER = datetime(2026, 1, 1, tzinfo=UTC)  # as_of far after every log: every case is old
@@ -142,7 +143,7 @@ class TestUnloggedEnds:
         with pytest.raises(UsageError) as err:
             read_event_log([path], journey=LINEAR, ends=["zz"])
         assert (str(err.value), err.value.parameter) == (
-            "ends: 'zz' is not a touchpoint; name touchpoint ids",
+            "ends: 'zz' is not a touchpoint of the journey",
             "ends",
         )
 
@@ -305,11 +306,22 @@ def test_segments_with_intervals_and_small_cells(tmp_path: Path) -> None:
     assert (small.hidden_segments, small.hidden_cases) == (1, 1)
     lo, hi = wilson(30, 40)
     plo, phi = wilson(10, 40)
-    assert small.findings[0] == (
+    gap = small.findings[0]
+    assert (gap.column, gap.kind, gap.touchpoint, gap.high_value, gap.low_value) == (
+        "channel",
+        "completion",
+        None,
+        "online",
+        "paper",
+    )
+    assert (gap.high_rate, gap.low_rate) == (0.75, 0.25)
+    assert (gap.high_low, gap.high_high) == pytest.approx((lo, hi))
+    assert gap.sentence == (
         f"completion by channel: 75% for online ({lo:.0%}-{hi:.0%}) against 25% for paper "
         f"({plo:.0%}-{phi:.0%})"
     )
-    assert small.findings[1].startswith("drop-off at b by channel: 75% for paper")
+    assert (small.findings[1].kind, small.findings[1].touchpoint) == ("drop_off", "b")
+    assert small.findings[1].sentence.startswith("drop-off at b by channel: 75% for paper")
     with pytest.raises(EventLogError, match="no column 'region' to segment by"):
         read_event_log([_segment_log(tmp_path)], journey=LINEAR, by="region")
 
@@ -343,9 +355,13 @@ def test_a_slowdown_in_one_quarter(tmp_path: Path) -> None:
         5.0,
     ]
     assert trend.findings == (
+        TrendEvent("slowdown", "FY2025 Q2", 20.0, 5.0, touchpoint="b"),
+        TrendEvent("slowdown", "FY2025 Q2", 20.0, 5.0, source="a", target="b"),
+    )
+    assert [f.sentence for f in trend.findings] == [
         "slowdown: b took a median 20.0 days in FY2025 Q2, against a usual 5.0",
         "slowdown: the handoff a -> b took a median 20.0 days in FY2025 Q2, against a usual 5.0",
-    )
+    ]
     with pytest.raises(UsageError, match="every: 'week' is not a period"):
         read_event_log([path], journey=LINEAR, every="week")
     # the slowdowns are findings of the report, in every output

@@ -242,6 +242,22 @@ def test_fiscal_quarters(tmp_path: Path) -> None:
     }
 
 
+def test_periods_are_cut_in_the_engine_time_zone(tmp_path: Path) -> None:
+    """The time zone events use (EngineSettings.timezone) also cuts feedback periods: 02:00
+    UTC on 1 October is still 30 September (FY2024) in New York; a naive date is read there."""
+    rows = ["t1,2024-10-01T02:00:00+00:00,up", "t1,2024-10-01,up"]
+    path = _csv(tmp_path / "z.csv", "touchpoint,submitted,trust", rows)
+
+    def periods(timezone: str) -> dict[str | None, int]:
+        obs = read_feedback([path], journey=J, every="quarter", min_cell=1, timezone=timezone)
+        return {c.period: c.responses for c in obs.cells if c.period and c.touchpoint is None}
+
+    assert periods("UTC") == {"FY2025 Q1": 2}
+    assert periods("America/New_York") == {"FY2024 Q4": 1, "FY2025 Q1": 1}
+    obs = read_feedback([path], journey=J, min_cell=1, timezone="America/New_York")
+    assert (obs.first_submitted, obs.last_submitted) == ("2024-09-30", "2024-10-01")
+
+
 def test_segments_small_ones_not_named(tmp_path: Path) -> None:
     rows = ["t1,up,English"] * 10 + ["t1,down,Spanish"] * 10 + [f"t1,up,{SECRET_ID}"]
     path = _csv(tmp_path / "g.csv", "touchpoint,trust,language", rows)

@@ -215,8 +215,8 @@ def test_a_token_as_a_feedback_column_name_is_not_shown(
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1  # the file lacks the column: bad data, as for event logs
     assert result.stderr == (
-        "Error: fb.csv: no column 'channel' to break the responses "
-        "down by (the file has 3 columns, whose names are not shown)\n"
+        "Error: fb.csv: no column 'channel' to break the responses down by (the file has 3 "
+        "columns, whose names are not shown as they do not look like a header)\n"
     )
 
 

@@ -6,6 +6,7 @@ runtime (``make venv`` installs the ``spark`` extra; ``.ci/sysdeps`` installs Ja
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import shutil
 from pathlib import Path
@@ -14,9 +15,10 @@ from typing import Any
 import pytest
 from conftest import PERMIT_JOURNEY, REAL_LOGS, ROOT
 
-from journeymap import load_journey, parse_journey
+from journeymap import analyze, load_journey, parse_journey
 from journeymap.events import read_event_log
 from journeymap.exceptions import UsageError
+from journeymap.feedback import read_feedback
 
 pytestmark = pytest.mark.spark
 
@@ -50,7 +52,7 @@ def spark() -> Any:
     pytest.importorskip("sqlglot")
     if shutil.which("java") is None:
         pytest.skip("Spark needs a Java runtime (apt-get install default-jre-headless)")
-    from journeymap.events._spark import session
+    from journeymap.tables.spark import session
 
     return session("local[2]", "UTC")
 
@@ -158,23 +160,46 @@ def test_bad_rows_and_duplicates_are_located_alike(spark: Any, tmp_path: Path) -
     assert other["cases_rejected"] == {"activity not mapped to a touchpoint": 1}
 
 
-def test_segments_and_trends_are_refused_on_spark() -> None:
+def test_segments_and_trends_match(spark: Any) -> None:
+    """Segments (``by``) and the trend (``every``): the same numbers on both engines, and
+    the same findings of the report."""
+    journey = load_journey(EXAMPLE / "disaster-recovery.yaml")
+    log = [EXAMPLE / "data" / "disaster-recovery-events.csv"]
+    options: dict[str, Any] = {"by": "channel", "every": "quarter", "min_cell": 5}
+    duck_log = read_event_log(log, journey=journey, **options)
+    spark_log = read_event_log(log, journey=journey, engine="spark", **options)
+    duck, other = duck_log.to_dict(), spark_log.to_dict()
+    assert same(duck, other) == []
+    assert duck["segments"]["segments"] and duck["trend"]["periods"]
+    duck_report = analyze(journey, observed=duck_log).to_dict()
+    assert same(duck_report, analyze(journey, observed=spark_log).to_dict()) == []
+
+
+def test_feedback_matches(spark: Any) -> None:
+    """A-11 responses per touchpoint, quarter and channel: the same on both engines."""
+    journey = load_journey(EXAMPLE / "transition-to-civilian-life.yaml")
+    path = [EXAMPLE / "data" / "transition-feedback-a11v2.csv"]
+    options: dict[str, Any] = {"every": "quarter", "by": "channel"}
+    duck = read_feedback(path, journey=journey, **options)
+    other = read_feedback(path, journey=journey, engine="spark", **options)
+    assert same(dataclasses.asdict(duck), dataclasses.asdict(other)) == []
+    assert duck.rows_read == other.rows_read > 0
+    duck_report = analyze(journey, feedback=duck).to_dict()
+    assert same(duck_report, analyze(journey, feedback=other).to_dict()) == []
+
+
+def test_an_unknown_engine_is_a_usage_error() -> None:
     journey = load_journey(EXAMPLE / "disaster-recovery.yaml")
     log = EXAMPLE / "data" / "disaster-recovery-events.csv"
     with pytest.raises(UsageError) as err:
-        read_event_log([log], journey=journey, engine="spark", by="channel", every="quarter")
-    assert str(err.value) == (
-        "engine: 'spark' does not support by and every yet (segments and trends run on "
-        "DuckDB only); use engine 'duckdb' for them, or leave them out"
-    )
-    assert err.value.parameter == "log_engine"
-    with pytest.raises(UsageError, match="is not an engine; use one of duckdb, spark"):
         read_event_log([log], journey=journey, engine="polars")
+    assert str(err.value) == "engine: 'polars' is not an engine; use one of duckdb, spark"
+    assert err.value.parameter == "log_engine"
 
 
 def test_the_sql_is_transpiled_with_exact_quantiles() -> None:
     pytest.importorskip("sqlglot")
-    from journeymap.events._spark import to_spark
+    from journeymap.tables.spark import to_spark
 
     assert to_spark("SELECT median(x), quantile_cont(x, 0.9), hash(c), epoch_us(t) FROM s") == (
         "SELECT PERCENTILE(x, 0.5), PERCENTILE(x, 0.9), XXHASH64(c), UNIX_MICROS(t) FROM s"

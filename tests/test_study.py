@@ -141,7 +141,10 @@ def test_urls_are_passed_to_the_engine_as_written(measured: Path) -> None:
     # DuckDB reads local files only, and says so as a usage error
     result = CliRunner().invoke(cli, ["analyze", str(measured), "--events", "s3a://b/x.parquet"])
     assert result.exit_code == 2
-    assert "s3a://b/x.parquet: no such event log file" in result.output
+    assert (
+        "s3a://b/x.parquet: no such event log file on this machine (DuckDB reads local files; "
+        "a URL needs engine 'spark')" in result.output
+    )
 
 
 def test_feedback_block_may_not_leave_the_journey_folder(tmp_path: Path) -> None:

@@ -46,7 +46,11 @@ def find_duplicate_requests(
             givers.setdefault(item, []).append(node)
     rows = []
     for cand in find_duplicate_candidates(G, flow=flow):
-        all_askers = [n for n in G.nodes if cand.item in G.nodes[n]["asks"]]
+        # in journey order: a float sum over a set would depend on the string-hash seed
+        all_askers = sorted(
+            (n for n in G.nodes if cand.item in G.nodes[n]["asks"]),
+            key=lambda n: G.nodes[n]["order"],
+        )
         counts = asked_counts(G, set(all_askers), flow=flow)
         expected = sum(flow.visits[n] for n in all_askers)
         agencies = tuple(dict.fromkeys(G.nodes[n]["agency"] for n in cand.touchpoints))

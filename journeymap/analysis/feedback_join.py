@@ -19,7 +19,6 @@ at 5 %): a difference reported here is unlikely to be noise, and some real ones 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from .. import fmt
@@ -37,11 +36,10 @@ from ..feedback_types import (
 )
 from ..models import Journey
 from ..report import Finding, Report
+from ..tables.stats import Z95, wilson
 
 __all__ = ["GAP_RATIO", "Z95", "find_burden", "join_feedback", "wilson"]
 
-#: The normal quantile of a two-sided 95 % interval.
-Z95 = 1.959963984540054
 #: Effort more than this many times the PRA burden estimate is a finding.
 GAP_RATIO = 2.0
 
@@ -50,24 +48,6 @@ METHOD = (
     "not overlap (a conservative test). Drivers and trust: trust agreement among responses "
     "with and without the driver, journey-wide; an association, not a cause."
 )
-
-
-def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval of ``k`` successes in ``n`` trials.
-
-    >>> [round(x, 4) for x in wilson(8, 10)]
-    [0.4902, 0.9433]
-    """
-    if n <= 0:
-        msg = f"n must be at least 1, not {n}"
-        raise ValueError(msg)
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    low = 0.0 if k == 0 else max(0.0, centre - half)
-    high = 1.0 if k == n else min(1.0, centre + half)
-    return low, high
 
 
 def _measure(item: str, kind: str, tally: Tally | None, likert: bool) -> FeedbackMeasure:

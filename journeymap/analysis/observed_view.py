@@ -76,12 +76,13 @@ def observed_findings(summary: ObservedSummary | None) -> tuple[Finding, ...]:
     out: list[Finding] = []
     if summary.segments is not None:
         column = summary.segments.column
-        for text in summary.segments.findings:
+        for gap in summary.segments.findings:
+            text = gap.sentence
             out.append(
                 Finding(
                     kind="segment_gap",
                     severity="medium",
-                    title=f"People fare differently by {column}: {text.split(':', 1)[0]}",
+                    title=f"People fare differently by {column}: {gap.subject}",
                     detail=text[:1].upper() + text[1:] + " (95 % intervals that do not overlap).",
                     recommendation=(
                         f"Find out what the {column} with the worse figure meets that the other "
@@ -92,8 +93,8 @@ def observed_findings(summary: ObservedSummary | None) -> tuple[Finding, ...]:
                 )
             )
     if summary.trend is not None:
-        for text in summary.trend.findings:
-            surge = text.startswith("surge")
+        for event in summary.trend.findings:
+            text, surge = event.sentence, event.kind == "surge"
             out.append(
                 Finding(
                     kind="trend",

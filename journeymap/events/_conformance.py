@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from ..models import Journey
 from ..observed import Conformance, ObservedTransition
 from ..report import Deviation
-from ._engine import Engine, count
+from ..tables.engine import Engine, count
 
 __all__ = ["conformance"]
 

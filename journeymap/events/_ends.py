@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..exceptions import UsageError
 from ..models import Journey
 
 __all__ = ["Ends", "headline_warnings", "resolve_ends", "suggest_mappings"]
@@ -43,12 +42,7 @@ def _predecessors(journey: Journey) -> dict[str, list[str]]:
 
 def resolve_ends(journey: Journey, logged: set[str], explicit: Sequence[str] | None) -> Ends:
     """The touchpoints that count as an end (see the module docs)."""
-    known = {t.id for t in journey.touchpoints}
-    if explicit:
-        bad = [e for e in explicit if e not in known]
-        if bad:
-            msg = f"ends: {bad[0]!r} is not a touchpoint; name touchpoint ids"
-            raise UsageError(msg, parameter="ends")
+    if explicit:  # touchpoint ids: EventOptions.check_journey checked them
         return Ends(tuple(dict.fromkeys(explicit)), ())
     before = _predecessors(journey)
     ids: list[str] = []

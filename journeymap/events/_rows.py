@@ -19,8 +19,11 @@ from datetime import datetime
 
 from ..exceptions import EventLogError
 from ..models import Journey
-from ._db import MAX_VALUE_CHARS
-from ._engine import Engine, count
+from ..tables.engine import Engine, count
+from ..tables.files import MAX_VALUE_CHARS
+from ..tables.matching import match_values
+from ..tables.periods import MAX_US, MIN_US, micros
+from ..tables.rows import at, located
 
 __all__ = [
     "DUPLICATE",
@@ -53,8 +56,6 @@ UNMAPPED = "activity not mapped to a touchpoint"
 #: An event's position: file index * 2^32 + row, so files in order, then rows.
 ROW_SPAN = 2**32
 _STRICT_FIX = "fix the row, or read without strict to count it"
-#: Microseconds since the epoch of 0001-01-01 and of the last microsecond of 9999.
-_MIN_US, _MAX_US = -62_135_596_800_000_000, 253_402_300_799_999_999
 #: The ordering window of a case: time, then file and row.
 W = "OVER (PARTITION BY k ORDER BY tu, pos)"
 
@@ -78,34 +79,21 @@ class ActivityMap:
     unlisted: tuple[int, int]  # (activities, rows) seen in fewer than min_cell cases
 
 
-def _where(files: Sequence[str], f: int, r: int) -> str:
-    return f"{files[int(f)]}:row {int(r)}"
-
-
-def _micros(value: datetime) -> int:
-    """Microseconds since the epoch, as an integer (safe to write into SQL)."""
-    delta = value - datetime(1970, 1, 1, tzinfo=value.tzinfo)
-    offset = value.utcoffset()
-    if offset is not None:
-        delta -= offset
-    return int(delta.days) * 86_400_000_000 + delta.seconds * 1_000_000 + delta.microseconds
-
-
 def rows_sql(since: datetime | None, until: datetime | None, segment: bool = False) -> str:
     """Every input row with its case hash ``k``, time ``tu`` (microseconds) and rejection
     code ``why``. since/until are written as integers computed here, never as user text."""
     window = []
     if since is not None:
-        window.append(f"tu < {_micros(since)}")
+        window.append(f"tu < {micros(since)}")
     if until is not None:
-        window.append(f"tu > {_micros(until)}")
+        window.append(f"tu > {micros(until)}")
     why = (
         "CASE WHEN c IS NULL OR c = '' THEN 1 "
         f"WHEN length(c) > {MAX_VALUE_CHARS} THEN 2 "
         "WHEN a IS NULL OR a = '' THEN 3 "
         f"WHEN length(a) > {MAX_VALUE_CHARS} THEN 4 "
         "WHEN t IS NULL THEN 5 "
-        f"WHEN tu IS NULL OR tu < {_MIN_US} OR tu > {_MAX_US} THEN 6 "
+        f"WHEN tu IS NULL OR tu < {MIN_US} OR tu > {MAX_US} THEN 6 "
         f"WHEN {' OR '.join(window) or 'false'} THEN 7 ELSE 0 END"
     )
     return (
@@ -146,7 +134,7 @@ def scan_rows(
         by_why[int(why)] = by_why.get(int(why), 0) + int(n)
     rejected = {REASONS[w]: by_why[w] for w in sorted(by_why) if w > 0}
     activities = sorted((str(a), int(n)) for why, a, n in counted if int(why) == 0)
-    examples: dict[str, list[str]] = {}
+    examples: dict[str, tuple[str, ...]] = {}
     if rejected:
         with engine.guard(where, "locating the rejected rows"):
             if strict and any(REASONS[w] in rejected for w in _DEFECTS):
@@ -154,16 +142,11 @@ def scan_rows(
                     f"SELECT f, r, why FROM ({source_rows}) x WHERE why IN {_DEFECTS} "
                     "ORDER BY f, r LIMIT 1"
                 )[0]
-                msg = f"{_where(files, f, r)}: {REASONS[int(why)]}; {_STRICT_FIX}"
+                msg = f"{at(files, f, r)}: {REASONS[int(why)]}; {_STRICT_FIX}"
                 raise EventLogError(msg)
-            for why, f, r in engine.rows(
-                "SELECT why, f, r FROM (SELECT why, f, r, row_number() OVER "
-                f"(PARTITION BY why ORDER BY f, r) AS i FROM ({source_rows}) x WHERE why > 0) y "
-                "WHERE i <= 3 ORDER BY why, f, r"
-            ):
-                examples.setdefault(REASONS[int(why)], []).append(_where(files, f, r))
+            examples = located(engine, source_rows, files, REASONS)
     return (
-        Rejections(rows_read, rejected, {k: tuple(v) for k, v in examples.items()}),
+        Rejections(rows_read, rejected, examples),
         activities,
     )
 
@@ -171,21 +154,9 @@ def scan_rows(
 def match_activities(
     journey: Journey, activities: Sequence[str], mapping: Mapping[str, str]
 ) -> dict[str, str]:
-    """Activity -> touchpoint id: the map, else the id, else the id or name ignoring case."""
-    ids = {t.id for t in journey.touchpoints}
-    by_name = {t.name.casefold(): t.id for t in journey.touchpoints}
-    by_id_fold = {t.id.casefold(): t.id for t in journey.touchpoints}
-    out: dict[str, str] = {}
-    for activity in activities:
-        if activity in mapping:
-            out[activity] = mapping[activity]
-        elif activity in ids:
-            out[activity] = activity
-        elif activity.casefold() in by_id_fold:
-            out[activity] = by_id_fold[activity.casefold()]
-        elif activity.strip().casefold() in by_name:
-            out[activity] = by_name[activity.strip().casefold()]
-    return out
+    """Activity -> touchpoint id: the map, else the id, else the id or name ignoring case
+    (:func:`journeymap.tables.matching.match_values`)."""
+    return match_values(journey, activities, mapping, extended=False).ids()
 
 
 def map_activities(
@@ -268,7 +239,7 @@ def order_events(
     example: list[str] = []
     if duplicates:
         for (pos,) in engine.rows(f"SELECT pos FROM seq0 WHERE {dup_cond} ORDER BY pos LIMIT 3"):
-            example.append(_where(files, int(pos) // ROW_SPAN, int(pos) % ROW_SPAN))
+            example.append(at(files, int(pos) // ROW_SPAN, int(pos) % ROW_SPAN))
         if strict:
             msg = (
                 f"{example[0]}: {DUPLICATE} (the same case, touchpoint, time and lifecycle "

@@ -2,77 +2,79 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from ..exceptions import EventLogError, UsageError
+from ..exceptions import EventLogError
 from ..models import Journey
 from ..observed import ObservedLog, ObservedSegments, ObservedTrend
+from ..specs import EventOptions
+from ..tables.engine import Engine, count
+from ..tables.periods import micros
 from ._assemble import Stages, assemble, rejected_rows
 from ._conformance import conformance
-from ._db import MAX_VALUE_CHARS
-from ._ends import resolve_ends, suggest_mappings
-from ._engine import Engine, count
-from ._rows import _micros, map_activities, order_events, rows_sql, scan_rows
-from ._segments import segments, trend
+from ._ends import Ends, resolve_ends, suggest_mappings
+from ._rows import (
+    ActivityMap,
+    Ordered,
+    Rejections,
+    map_activities,
+    order_events,
+    rows_sql,
+    scan_rows,
+)
+from ._segments import segment_table, segments, trend
 from ._stats import (
+    Cases,
     Timing,
-    _interleavings,
     arrivals_and_rework,
     case_outcomes,
+    interleavings,
     timing,
     touchpoint_stats,
     transitions,
     variants,
 )
 
-__all__ = ["Request", "run_stages"]
+__all__ = ["Run", "run_stages"]
 
 
 @dataclass(frozen=True)
-class Request:
-    """What to compute: the options of :func:`journeymap.events.read_event_log`."""
+class Run:
+    """One read: the spec, the journey, the files it names, the engine's time zone, whether
+    the files have a lifecycle column, the file a failed read is about, progress."""
 
-    files: list[str]
+    spec: EventOptions
     journey: Journey
-    mapping: dict[str, str]
-    since: datetime | None
-    until: datetime | None
-    as_of: datetime | None
-    cutoff_days: float
-    ends: tuple[str, ...] | None
-    by: str | None
-    every: str | None
-    min_cell: int
-    strict: bool
-    timezone: str
+    files: Sequence[str]
+    zone: str
+    lifecycle: bool
+    failing: Callable[[], str]
+    say: Callable[[str], None]
+
+    @property
+    def where(self) -> str:
+        """The files, for messages."""
+        return ", ".join(self.files)
 
 
-def run_stages(
-    engine: Engine,
-    req: Request,
-    lifecycle: bool,
-    failing: Callable[[], str],
-    say: Callable[[str], None],
-) -> ObservedLog:
+def run_stages(engine: Engine, run: Run) -> ObservedLog:
     """The stages, in order, on one engine."""
-    files, journey, min_cell = req.files, req.journey, req.min_cell
-    where = ", ".join(files)
+    spec, journey, where = run.spec, run.journey, run.where
     order = [t.id for t in journey.touchpoints]
     code = {tid: i for i, tid in enumerate(order)}
-    source_rows = rows_sql(req.since, req.until, req.by is not None)
-    say("reading")
+    source_rows = rows_sql(spec.since, spec.until, spec.by is not None)
+    run.say("reading")
     rejections, activity_counts = scan_rows(
-        engine, files, source_rows, strict=req.strict, failing=failing
+        engine, run.files, source_rows, strict=spec.strict, failing=run.failing
     )
     with engine.guard(where, "mapping activities to touchpoints"):
         activities = map_activities(
-            engine, source_rows, activity_counts, journey, req.mapping, code, min_cell
+            engine, source_rows, activity_counts, journey, spec.activity_map, code, spec.min_cell
         )
-    say("ordering")
+    run.say("ordering")
     with engine.guard(where, "ordering the events of each case"):
-        ordered = order_events(engine, files, source_rows, lifecycle, strict=req.strict)
+        ordered = order_events(engine, run.files, source_rows, run.lifecycle, strict=spec.strict)
         rows_used = count(engine, "SELECT count(*) FROM seq")
     rejected = rejected_rows(rejections, activities, ordered)
     if rows_used == 0:
@@ -83,38 +85,57 @@ def run_stages(
         )
         raise EventLogError(msg)
     with engine.guard(where, "timing the touchpoints"):
-        times = timing(engine, lifecycle)
+        times = timing(engine, run.lifecycle)
         logged = {order[int(tp)] for (tp,) in engine.rows("SELECT DISTINCT tp FROM amap")}
-    end_ids = resolve_ends(journey, logged, req.ends)
-    say("aggregating")
+    end_ids = resolve_ends(journey, logged, spec.ends or None)
+    run.say("aggregating")
     with engine.guard(where, "computing case outcomes"):
         cases = case_outcomes(
             engine,
             where,
             [code[e] for e in end_ids.ids],
-            _micros(req.as_of) if req.as_of is not None else None,
-            req.cutoff_days,
+            micros(spec.as_of) if spec.as_of is not None else None,
+            spec.cutoff_days,
             source_rows=source_rows if rejected else None,
             n_codes=len(order),
-            timezone=req.timezone,
+            timezone=run.zone,
             lifecycle=times.lifecycle,
         )
+    read = (rejections, activities, ordered, rows_used)
+    return _finish(engine, run, read, times, cases, end_ids, logged, source_rows)
+
+
+def _finish(
+    engine: Engine,
+    run: Run,
+    read: tuple[Rejections, ActivityMap, Ordered, int],
+    times: Timing,
+    cases: Cases,
+    end_ids: Ends,
+    logged: set[str],
+    source_rows: str,
+) -> ObservedLog:
+    """The statistics after the case outcomes, and the :class:`ObservedLog`."""
+    journey, where, min_cell = run.journey, run.where, run.spec.min_cell
+    order = [t.id for t in journey.touchpoints]
+    code = {tid: i for i, tid in enumerate(order)}
+    rejections, activities, ordered, rows_used = read
     with engine.guard(where, "computing touchpoint and transition statistics"):
         arrivals = arrivals_and_rework(engine, len(order))
         tps = touchpoint_stats(order, arrivals, times, cases, min_cell)
         moves = transitions(engine, journey, order, min_cell, times.lifecycle)
-    say("paths")
+    run.say("paths")
     with engine.guard(where, "computing the most frequent paths"):
         paths = variants(engine, order, min_cell)
     with engine.guard(where, "checking conformance"):
         repeats = {order[tp]: n for tp, n in arrivals[2].items()}
         fit = conformance(
-            engine, journey, code, logged, _interleavings(journey), moves, repeats, min_cell
+            engine, journey, code, logged, interleavings(journey), moves, repeats, min_cell
         )
-    extra = _extras(engine, req, source_rows, order, code, times)
+    segs, trend_ = _extras(engine, run, source_rows, order, code, times)
     return assemble(
         Stages(
-            files,
+            list(run.files),
             order,
             rejections,
             activities,
@@ -128,48 +149,31 @@ def run_stages(
             min_cell,
             end_ids,
             fit,
-            *extra,
+            segs,
+            trend_,
             suggest_mappings(journey, activities.listed),
         )
     )
 
 
-def unsupported(engine: str, by: str | None, every: str | None) -> None:
-    """Refuse the analyses an engine cannot run yet (segments and trends need DuckDB)."""
-    if engine == "duckdb":
-        return
-    asked = [name for name, value in (("by", by), ("every", every)) if value is not None]
-    if asked:
-        msg = (
-            f"engine: {engine!r} does not support {' and '.join(asked)} yet (segments and "
-            "trends run on DuckDB only); use engine 'duckdb' for them, or leave them out"
-        )
-        raise UsageError(msg, parameter="log_engine")
-
-
 def _extras(
     engine: Engine,
-    req: Request,
+    run: Run,
     source_rows: str,
     order: list[str],
     code: dict[str, int],
     times: Timing,
 ) -> tuple[ObservedSegments | None, ObservedTrend | None]:
-    """Segments and the trend, when asked for (DuckDB only: see :func:`unsupported`)."""
+    """Segments and the trend, when asked for."""
+    spec = run.spec
     segs = trend_ = None
-    where = ", ".join(req.files)
-    if req.by is not None:
-        with engine.guard(where, "computing segments"):
-            engine.table(
-                "seg",
-                f"SELECT k, coalesce(first(left(g, {MAX_VALUE_CHARS}) ORDER BY tu, f, r) FILTER "
-                "(WHERE g IS NOT NULL AND g <> ''), '(no value)') AS g "
-                f"FROM ({source_rows}) x WHERE why = 0 GROUP BY k",
-            )
-            segs = segments(engine, req.by, order, req.min_cell)
-    if req.every is not None:
-        with engine.guard(where, "computing the trend"):
+    if spec.by is not None:
+        with engine.guard(run.where, "computing segments"):
+            segment_table(engine, source_rows)
+            segs = segments(engine, spec.by, order, spec.min_cell)
+    if spec.every is not None:
+        with engine.guard(run.where, "computing the trend"):
             trend_ = trend(
-                engine, req.every, req.journey, order, code, times.lifecycle, req.min_cell
+                engine, spec.every, run.journey, order, code, times.lifecycle, spec.min_cell
             )
     return segs, trend_

@@ -12,20 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ..exceptions import EventLogError
 from ..models import Journey
 from ..observed import ObservedTouchpoint, ObservedTransition
-from ._engine import DAY_US, Engine, count, days, first, quantiles
+from ..tables.engine import Engine, count, first
+from ..tables.periods import date_of
+from ._sql import DAY_US, days, quantiles
 
 __all__ = [
     "Cases",
     "Timing",
     "arrivals_and_rework",
     "case_outcomes",
+    "interleavings",
     "timing",
     "touchpoint_stats",
     "transitions",
@@ -36,7 +37,6 @@ __all__ = [
 MASK_BITS = 62
 _W = "OVER (PARTITION BY k ORDER BY tu, pos)"
 _WTP = "OVER (PARTITION BY k, tp ORDER BY tu, pos"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -117,12 +117,6 @@ class Cases:
     rejected: dict[str, int]
     cohort: tuple[int, int, int]  # cases, completed, closed (completed + abandoned)
     horizon_days: float | None  # None: no case is old enough, every case is in the cohort
-
-
-def _date(micros: int, timezone: str) -> str:
-    """The calendar date of a time (microseconds since the epoch) in ``timezone``."""
-    moment = _EPOCH + timedelta(microseconds=int(micros))
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d")
 
 
 def _masks(n_codes: int) -> str:
@@ -225,17 +219,11 @@ def case_outcomes(
             "SELECT last_tp, count(*) FROM status WHERE cohort AND state = 'abandoned' "
             "GROUP BY last_tp",
         ),
-        excluded_visits=_by_tp(
-            engine,
-            "SELECT tp, count(*) FROM ev WHERE k IN (SELECT k FROM status "
-            "WHERE NOT cohort OR state = 'open') GROUP BY tp",
-        )
-        if outside
-        else {},
+        excluded_visits=_excluded_visits(engine) if outside else {},
         durations=stats,
         completed_durations=finished_stats,
-        first_event=_date(bounds[0], timezone),
-        last_event=_date(bounds[1], timezone),
+        first_event=date_of(bounds[0], timezone),
+        last_event=date_of(bounds[1], timezone),
         seen=seen,
         rejected=rejected,
         cohort=(int(cohort[0]), int(cohort[1] or 0), int(cohort[2] or 0)),
@@ -258,6 +246,15 @@ def _cohort_cut(
     if count(engine, f"SELECT count(*) FROM pc WHERE first_tu <= {cut!r}") == 0:
         return None, None
     return horizon, cut
+
+
+def _excluded_visits(engine: Engine) -> dict[int, int]:
+    """Visits per touchpoint code of the cases outside the cohort or still open."""
+    return _by_tp(
+        engine,
+        "SELECT tp, count(*) FROM ev WHERE k IN (SELECT k FROM status "
+        "WHERE NOT cohort OR state = 'open') GROUP BY tp",
+    )
 
 
 def _by_tp(engine: Engine, sql: str) -> dict[int, int]:
@@ -332,7 +329,7 @@ def touchpoint_stats(
     return out
 
 
-def _interleavings(journey: Journey) -> set[tuple[str, str]]:
+def interleavings(journey: Journey) -> set[tuple[str, str]]:
     """Moves a log shows because parallel branches interleave in time: between touchpoints
     of different branches of one block, and from any branch touchpoint to the join."""
     if not any(t.split == "all" for t in journey.touchpoints):
@@ -357,7 +354,7 @@ def transitions(
     """Each observed move: count, share of the source's exits, time between the events, and
     whether the journey has it (an edge, or an interleaving of parallel branches). With
     lifecycle data, also the wait: from the complete here to the next visit's start."""
-    edges = {(t.id, n.to) for t in journey.touchpoints for n in t.next} | _interleavings(journey)
+    edges = {(t.id, n.to) for t in journey.touchpoints for n in t.next} | interleavings(journey)
     waits = f", median(wait) / {DAY_US}, count(wait)" if lifecycle else ", NULL, 0"
     tr_rows = engine.rows(
         f"SELECT tp, next_tp, count(*), {quantiles('gap')}{waits} FROM ev "

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..feedback_types import FeedbackCell, Tally, TrustSplit
-from ._db import looks_like_a_name, rows
+from ..tables.engine import Engine, first
+from ..tables.files import looks_like_a_name
 from ._rows import Parsed
 
 __all__ = ["BLANK", "aggregate", "splits"]
@@ -27,7 +28,13 @@ def _tally(n: Any, k: Any, total: Any, min_cell: int) -> Tally | None:
 
 
 def aggregate(
-    con: Any, parsed: Parsed, order: Sequence[str], *, periods: bool, segments: bool, min_cell: int
+    engine: Engine,
+    parsed: Parsed,
+    order: Sequence[str],
+    *,
+    periods: bool,
+    segments: bool,
+    min_cell: int,
 ) -> tuple[tuple[FeedbackCell, ...], tuple[int, int]]:
     """Every cell, journey first, then touchpoints, then periods, then segments; and the
     (segments, responses) left unnamed because they are small or do not look like a name."""
@@ -49,7 +56,7 @@ def aggregate(
         f"{', '.join(cols)} FROM resp GROUP BY GROUPING SETS ({', '.join(sets)}) "
         "ORDER BY 1 DESC, 2 DESC, 3 DESC, 4, 5, 6"
     )
-    found = rows(con, sql)
+    found = engine.rows(sql)
     named: set[str] = set()
     hidden = (0, 0)
     if segments:
@@ -92,7 +99,7 @@ def aggregate(
     return tuple(cells), hidden
 
 
-def splits(con: Any, parsed: Parsed, min_cell: int) -> tuple[TrustSplit, ...]:
+def splits(engine: Engine, parsed: Parsed, min_cell: int) -> tuple[TrustSplit, ...]:
     """Journey-wide trust agreement among responses with and without each driver."""
     trust = parsed.agree.get("trust")
     if trust is None:
@@ -111,7 +118,7 @@ def splits(con: Any, parsed: Parsed, min_cell: int) -> tuple[TrustSplit, ...]:
         for v in (1, 0):
             where = f"{x} = {v} AND {trust} IS NOT NULL"
             cols += [f"count(*) FILTER (WHERE {where})", f"sum({trust}) FILTER (WHERE {where})"]
-    values = rows(con, f"SELECT {', '.join(cols)} FROM resp")[0]
+    values = first(engine, f"SELECT {', '.join(cols)} FROM resp")
     out = []
     for j, (driver, kind, _x) in enumerate(groups):
         wn, wk, on, ok = values[4 * j : 4 * j + 4]

@@ -117,7 +117,7 @@ def segment_lines(s: SegmentsSummary | None) -> list[str]:
             f"  {s.hidden_segments:,} smaller segments ({s.hidden_cases:,} cases): "
             "counted, not named"
         )
-    out += [f"  Gap: {f}" for f in s.findings]
+    out += [f"  Gap: {f.sentence}" for f in s.findings]
     return out
 
 
@@ -133,5 +133,5 @@ def trend_lines(t: TrendSummary | None) -> list[str]:
             else "too recent or too few"
         )
         out.append(f"  {p.label}: {p.arrivals:,} arrived, completion {done}")
-    out += [f"  Trend: {f}" for f in t.findings]
+    out += [f"  Trend: {f.sentence}" for f in t.findings]
     return out

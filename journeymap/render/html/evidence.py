@@ -85,7 +85,7 @@ def _segments(report: Report) -> tuple[tuple[dict[str, str], ...], tuple[str, ..
                 "worst_drop_off": "",
             }
         )
-    return tuple(rows), o.segments.findings, o.segments.column
+    return tuple(rows), tuple(f.sentence for f in o.segments.findings), o.segments.column
 
 
 def _trend(report: Report) -> LogSections:
@@ -123,7 +123,7 @@ def _trend(report: Report) -> LogSections:
     return LogSections(
         trend_every=o.trend.every,
         trend_rows=tuple(rows),
-        trend_findings=o.trend.findings,
+        trend_findings=tuple(f.sentence for f in o.trend.findings),
         trend_points=points,
         trend_path=path,
         trend_width=2 * _LEFT + _STEP * max(0, len(points) - 1),
