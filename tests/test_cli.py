@@ -192,7 +192,7 @@ def test_analyze_json_contract(good: Path) -> None:
     result = CliRunner().invoke(cli, ["analyze", "--format", "json", str(good)])
     assert result.exit_code == 0
     doc = json.loads(result.output)
-    assert (doc["contract"], doc["contract_version"]) == ("report", "3.1")
+    assert (doc["contract"], doc["contract_version"]) == ("report", "3.0")
     assert doc["journey"] == "tiny"
     m = doc["metrics"]
     assert m["completion_rate"] == 0.9
