@@ -210,6 +210,36 @@ def _block_files(
 
 
 @dataclass(frozen=True)
+class _Source:
+    """How the files of one kind of source are named in messages: the block's ``key``, what
+    a file is, the Python parameter, the error a bad block raises."""
+
+    key: str
+    what: str
+    parameter: str
+    error: type[JourneymapError]
+
+    def files(
+        self,
+        given: Sequence[str],
+        written: Sequence[str],
+        journey_path: str | os.PathLike[str] | None,
+    ) -> tuple[str, ...]:
+        """The files the caller gives, else those the journey's block names."""
+        paths = _given_files(given, what=self.what, parameter=self.parameter)
+        if paths or not written:
+            return paths
+        return _block_files(
+            written,
+            journey_path,
+            key=self.key,
+            what=self.what,
+            parameter=self.parameter,
+            error=self.error,
+        )
+
+
+@dataclass(frozen=True)
 class AnalysisOptions:
     """The analysis knobs: ``population`` people who start per period (None: the journey's,
     else 1,000), ``runs`` and ``seed`` of the simulation of end-to-end time, and ``top``: how
@@ -360,16 +390,8 @@ class EventOptions:
         from .exceptions import EventLogError
 
         spec = block if self.use_journey_block else None
-        paths = _given_files(self.paths, what="event log", parameter="paths")
-        if not paths and spec is not None and spec.path:
-            paths = _block_files(
-                spec.path,
-                journey_path,
-                key="events.path",
-                what="event log",
-                parameter="paths",
-                error=EventLogError,
-            )
+        source = _Source("events.path", "event log", "paths", EventLogError)
+        paths = source.files(self.paths, spec.path if spec else (), journey_path)
         if not paths:
             return None
         if spec is None:
@@ -453,16 +475,8 @@ class FeedbackOptions:
         from .exceptions import FeedbackError
 
         spec = block if self.use_journey_block else None
-        paths = _given_files(self.paths, what="feedback file", parameter="feedback")
-        if not paths and spec is not None and spec.path:
-            paths = _block_files(
-                spec.path,
-                journey_path,
-                key="feedback.path",
-                what="feedback file",
-                parameter="feedback",
-                error=FeedbackError,
-            )
+        source = _Source("feedback.path", "feedback file", "feedback", FeedbackError)
+        paths = source.files(self.paths, spec.path if spec else (), journey_path)
         if not paths:
             return None
         if spec is None:

@@ -25,7 +25,9 @@ import os
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, TypeVar
+
+from typing_extensions import Unpack
 
 from .exceptions import JourneymapTypeError, UsageError
 from .models import Journey
@@ -49,6 +51,7 @@ __all__ = [
 ]
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 
 def _require(value: object, kinds: type | tuple[type, ...], parameter: str, expected: str) -> None:
@@ -57,12 +60,32 @@ def _require(value: object, kinds: type | tuple[type, ...], parameter: str, expe
         raise JourneymapTypeError(msg)
 
 
+class Sources(TypedDict, total=False):
+    """What a Study is composed with, besides the journey (every key optional)."""
+
+    events: EventOptions | None
+    feedback: FeedbackOptions | None
+    engine: EngineSettings | None
+    options: AnalysisOptions | None
+    progress: Progress | None
+
+
+_KINDS: dict[str, type] = {
+    "events": EventOptions,
+    "feedback": FeedbackOptions,
+    "engine": EngineSettings,
+    "options": AnalysisOptions,
+}
+
+
 class Study:
     """A journey with what measures it: an event log, customer feedback, the engine that
     reads them and the analysis options, each read once (see the module docstring).
 
     ``events``/``feedback`` None use the journey's ``events:``/``feedback:`` blocks as
     written; ``EventOptions(use_journey_block=False)`` analyses the authored numbers only.
+    ``engine``: the table engine's settings; ``options``: the analysis knobs; ``progress``
+    is told each stage of reading a log (see :class:`Sources`).
     """
 
     def __init__(
@@ -70,51 +93,34 @@ class Study:
         journey: Journey,
         *,
         path: str | os.PathLike[str] | None = None,
-        events: EventOptions | None = None,
-        feedback: FeedbackOptions | None = None,
-        engine: EngineSettings | None = None,
-        options: AnalysisOptions | None = None,
-        progress: Progress | None = None,
+        **sources: Unpack[Sources],
     ) -> None:
         _require(journey, Journey, "journey", "a Journey (from load_journey)")
-        _require(events, (EventOptions, type(None)), "events", "EventOptions or None")
-        _require(feedback, (FeedbackOptions, type(None)), "feedback", "FeedbackOptions or None")
-        _require(engine, (EngineSettings, type(None)), "engine", "EngineSettings or None")
-        _require(options, (AnalysisOptions, type(None)), "options", "AnalysisOptions or None")
+        for name, kind in _KINDS.items():
+            value = sources.get(name)
+            _require(value, (kind, type(None)), name, f"{kind.__name__} or None")
+        unknown = sorted(set(sources) - set(_KINDS) - {"progress"})
+        if unknown:
+            msg = f"Study() got an unknown keyword {unknown[0]!r}; it takes {', '.join(_KINDS)}"
+            raise JourneymapTypeError(msg)
         self.journey = journey
         self.path = path
-        self.options = options or AnalysisOptions()
-        self.progress = progress
+        self.options = sources.get("options") or AnalysisOptions()
+        self.progress = sources.get("progress")
+        events, feedback = sources.get("events"), sources.get("feedback")
         self.events = (events or EventOptions()).merged(journey.events, path)
         self.feedback = (feedback or FeedbackOptions()).merged(journey.feedback, path)
         zone = journey.events.timezone if journey.events is not None else None
-        self.engine = (engine or EngineSettings()).with_zone(zone)
+        self.engine = (sources.get("engine") or EngineSettings()).with_zone(zone)
         if self.events is not None:
             self.events.check_journey(journey)
 
     @classmethod
-    def open(
-        cls,
-        path: str | os.PathLike[str],
-        *,
-        events: EventOptions | None = None,
-        feedback: FeedbackOptions | None = None,
-        engine: EngineSettings | None = None,
-        options: AnalysisOptions | None = None,
-        progress: Progress | None = None,
-    ) -> Study:
+    def open(cls, path: str | os.PathLike[str], **sources: Unpack[Sources]) -> Study:
         """Load the journey file at ``path`` and compose its study."""
         from .loading import load_journey
 
-        return cls(
-            load_journey(path),
-            path=path,
-            events=events,
-            feedback=feedback,
-            engine=engine,
-            options=options,
-            progress=progress,
-        )
+        return cls(load_journey(path), path=path, **sources)
 
     def __repr__(self) -> str:
         parts = [repr(self.journey.id)]
@@ -127,24 +133,19 @@ class Study:
     @cached_property
     def log(self) -> ObservedLog | None:
         """What the event log shows (None without one); read on first use, once."""
-        if self.events is None:
-            return None
         from .events import read_events
 
-        return read_events(
-            self.events, journey=self.journey, engine=self.engine, progress=self.progress
-        )
+        return None if self.events is None else self._read(read_events, self.events)
 
     @cached_property
     def heard(self) -> ObservedFeedback | None:
         """What the customer feedback says (None without it); read on first use, once."""
-        if self.feedback is None:
-            return None
         from .feedback import read_responses
 
-        return read_responses(
-            self.feedback, journey=self.journey, engine=self.engine, progress=self.progress
-        )
+        return None if self.feedback is None else self._read(read_responses, self.feedback)
+
+    def _read(self, reader: Callable[..., T], spec: object) -> T:
+        return reader(spec, journey=self.journey, engine=self.engine, progress=self.progress)
 
     @cached_property
     def _evidenced(self) -> tuple[Journey, object]:
@@ -240,38 +241,46 @@ class Study:
         )
 
 
-def analyze_file(
-    path: str | os.PathLike[str],
-    *,
-    population: int | None = None,
-    seed: int = 0,
-    runs: int = 10_000,
-    top: int = 5,
-    events: EventOptions | None = None,
-    progress: Progress | None = None,
-    feedback: FeedbackOptions | None = None,
-    scenario: str | None = None,
-    engine: EngineSettings | None = None,
-) -> Report:
-    """``Study.open(path, ...).report(scenario)``: one journey file, measured and analysed."""
-    options = AnalysisOptions(population=population, runs=runs, seed=seed, top=top)
-    study = Study.open(
-        path, events=events, feedback=feedback, engine=engine, options=options, progress=progress
+class Knobs(Sources, total=False):
+    """The analysis knobs as keywords, beside a Study's sources (for the one-call helpers)."""
+
+    population: int | None
+    seed: int
+    runs: int
+    top: int
+
+
+def _studies(paths: Sequence[str | os.PathLike[str]], knobs: Knobs) -> list[Study]:
+    unknown = sorted(set(knobs) - set(Knobs.__annotations__))
+    if unknown:
+        msg = f"got an unknown keyword {unknown[0]!r}; it takes {', '.join(Knobs.__annotations__)}"
+        raise JourneymapTypeError(msg)
+    options = knobs.get("options") or AnalysisOptions(
+        population=knobs.get("population"),
+        seed=knobs.get("seed", 0),
+        runs=knobs.get("runs", 10_000),
+        top=knobs.get("top", 5),
     )
-    return study.report(scenario)
+    sources = Sources(
+        events=knobs.get("events"),
+        feedback=knobs.get("feedback"),
+        engine=knobs.get("engine"),
+        options=options,
+        progress=knobs.get("progress"),
+    )
+    return [Study.open(p, **sources) for p in paths]
+
+
+def analyze_file(
+    path: str | os.PathLike[str], *, scenario: str | None = None, **knobs: Unpack[Knobs]
+) -> Report:
+    """``Study.open(path, ...).report(scenario)``: one journey file, measured and analysed
+    (``population``, ``seed``, ``runs``, ``top`` as :class:`AnalysisOptions`)."""
+    return _studies([path], knobs)[0].report(scenario)
 
 
 def analyze_paths(
-    paths: Sequence[str | os.PathLike[str]],
-    *,
-    population: int | None = None,
-    seed: int = 0,
-    runs: int = 10_000,
-    top: int = 5,
-    events: EventOptions | None = None,
-    progress: Progress | None = None,
-    feedback: FeedbackOptions | None = None,
-    engine: EngineSettings | None = None,
+    paths: Sequence[str | os.PathLike[str]], **knobs: Unpack[Knobs]
 ) -> Report | Portfolio:
     """Journey files and directories: one file gives its Report, several files or a
     directory the :class:`~journeymap.report.Portfolio` (with every Report in it).
@@ -287,18 +296,12 @@ def analyze_paths(
     if isinstance(paths, str | os.PathLike):
         msg = f"paths must be a sequence of paths, not one string ({os.fspath(paths)!r})"
         raise JourneymapTypeError(msg)
-    options = AnalysisOptions(population=population, runs=runs, seed=seed, top=top)
     files = list(find_journey_files(paths))
     if not files:
         shown = ", ".join(os.fspath(p) for p in paths)
         msg = f"no journey files (*.yaml, *.yml) found in {shown}"
         raise UsageError(msg)
-    studies = [
-        Study.open(
-            f, events=events, feedback=feedback, engine=engine, options=options, progress=progress
-        )
-        for f in files
-    ]
+    studies = _studies(files, knobs)
     reports = [s.report() for s in studies]
     if len(reports) == 1 and not any(Path(p).is_dir() for p in paths):
         return reports[0]
