@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .exceptions import JourneymapError, JourneymapTypeError, UsageError
 from .frozen import FrozenMap
@@ -209,6 +209,9 @@ def _block_files(
     return tuple(out)
 
 
+_T = TypeVar("_T")
+
+
 @dataclass(frozen=True)
 class _Source:
     """How the files of one kind of source are named in messages: the block's ``key``, what
@@ -218,6 +221,19 @@ class _Source:
     what: str
     parameter: str
     error: type[JourneymapError]
+
+    def merged(
+        self, options: _T, spec: Any, journey_path: str | os.PathLike[str] | None
+    ) -> _T | None:
+        """``options`` (EventOptions or FeedbackOptions) with its files found and, over the
+        journey's block ``spec``, what it does not give itself; None when no file is named."""
+        given: Any = options
+        paths = self.files(given.paths, spec.path if spec else (), journey_path)
+        if not paths:
+            return None
+        over = given.over(spec) if spec is not None else {}
+        merged: _T = dataclasses.replace(given, paths=paths, **over)
+        return merged
 
     def files(
         self,
@@ -389,26 +405,22 @@ class EventOptions:
         """
         from .exceptions import EventLogError
 
-        spec = block if self.use_journey_block else None
         source = _Source("events.path", "event log", "paths", EventLogError)
-        paths = source.files(self.paths, spec.path if spec else (), journey_path)
-        if not paths:
-            return None
-        if spec is None:
-            return dataclasses.replace(self, paths=paths)
+        return source.merged(self, block if self.use_journey_block else None, journey_path)
+
+    def over(self, spec: EventsSpec) -> dict[str, Any]:
+        """The fields of these options over the journey's ``events:`` block."""
         given, base = self.columns, spec.columns
-        return dataclasses.replace(
-            self,
-            paths=paths,
-            columns=ColumnMap(
+        return {
+            "columns": ColumnMap(
                 case=given.case or base.case,
                 activity=given.activity or base.activity,
                 timestamp=given.timestamp or base.timestamp,
                 lifecycle=given.lifecycle or base.lifecycle,
             ),
-            activity_map={**spec.map, **self.activity_map},
-            ends=self.ends or tuple(spec.ends),
-        )
+            "activity_map": {**spec.map, **self.activity_map},
+            "ends": self.ends or tuple(spec.ends),
+        }
 
     def check_journey(self, journey: Journey) -> None:
         """A :class:`UsageError` when the activity map or ``ends`` name no touchpoint."""
@@ -474,21 +486,17 @@ class FeedbackOptions:
         :class:`~journeymap.exceptions.FeedbackError`)."""
         from .exceptions import FeedbackError
 
-        spec = block if self.use_journey_block else None
         source = _Source("feedback.path", "feedback file", "feedback", FeedbackError)
-        paths = source.files(self.paths, spec.path if spec else (), journey_path)
-        if not paths:
-            return None
-        if spec is None:
-            return dataclasses.replace(self, paths=paths)
-        return dataclasses.replace(
-            self,
-            paths=paths,
-            instrument=self.instrument or spec.instrument,
-            mapping={**spec.map, **self.mapping},
-            touchpoint_column=self.touchpoint_column or spec.columns.touchpoint,
-            submitted_column=self.submitted_column or spec.columns.submitted,
-            every=self.every or spec.every,
-            by=self.by or spec.by,
-            min_cell=self.min_cell or spec.min_cell,
-        )
+        return source.merged(self, block if self.use_journey_block else None, journey_path)
+
+    def over(self, spec: FeedbackSpec) -> dict[str, Any]:
+        """The fields of these options over the journey's ``feedback:`` block."""
+        return {
+            "instrument": self.instrument or spec.instrument,
+            "mapping": {**spec.map, **self.mapping},
+            "touchpoint_column": self.touchpoint_column or spec.columns.touchpoint,
+            "submitted_column": self.submitted_column or spec.columns.submitted,
+            "every": self.every or spec.every,
+            "by": self.by or spec.by,
+            "min_cell": self.min_cell or spec.min_cell,
+        }
