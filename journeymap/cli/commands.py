@@ -23,7 +23,9 @@ from .glue import (
     write,
 )
 from .options import (
+    choice,
     event_options,
+    factor,
     feedback_options,
     map_options,
     output_option,
@@ -264,26 +266,19 @@ def summary(path: str, **kw: Any) -> None:
     is_flag=True,
     help="Propose candidate changes from the findings, ranked, each as a scenario to paste.",
 )
-@click.option(
+@choice(
     "--rank-by",
-    type=click.Choice(["hours", "completions"]),
-    default="hours",
-    show_default=True,
-    help="With --suggest: rank by people-hours saved per period, or by completions gained.",
+    ["hours", "completions"],
+    "hours",
+    "With --suggest: rank by people-hours saved per period, or by completions gained.",
 )
-@click.option(
+@factor(
     "--warm-handoff-factor",
-    type=click.FloatRange(0, 1),
-    default=0.5,
-    show_default=True,
-    help="With --suggest: a warm handoff multiplies the drop-off after it by this.",
+    0.5,
+    "With --suggest: a warm handoff multiplies the drop-off after it by this.",
 )
-@click.option(
-    "--faster-factor",
-    type=click.FloatRange(0, 1),
-    default=0.5,
-    show_default=True,
-    help="With --suggest: a faster bottleneck's duration is multiplied by this.",
+@factor(
+    "--faster-factor", 0.5, "With --suggest: a faster bottleneck's duration is multiplied by this."
 )
 @click.option(
     "--effort-saved",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -231,6 +231,20 @@ def feedback_options(f: F) -> F:
     )
 
 
+def choice(flag: str, choices: Sequence[str], default: str, help: str) -> Callable[[F], F]:
+    """An option taking one of ``choices``, ``default`` shown in the help."""
+    return click.option(
+        flag, type=click.Choice(list(choices)), default=default, show_default=True, help=help
+    )
+
+
+def factor(flag: str, default: float, help: str) -> Callable[[F], F]:
+    """An option taking a factor from 0 to 1."""
+    return click.option(
+        flag, type=click.FloatRange(0, 1), default=default, show_default=True, help=help
+    )
+
+
 def map_options(*, engines: tuple[str, ...]) -> Callable[[F], F]:
     """How the map is drawn: lanes, direction, engine, marked bottlenecks, theme."""
     from ..render.map.colour import COLOUR_BY
@@ -241,26 +255,23 @@ def map_options(*, engines: tuple[str, ...]) -> Callable[[F], F]:
         return _apply(
             f,
             [
-                click.option(
+                choice(
                     "--lanes",
-                    type=click.Choice(["agency", "stage", "blueprint"]),
-                    default="agency",
-                    show_default=True,
-                    help="One lane per agency, per stage, or per service-blueprint lane.",
+                    ["agency", "stage", "blueprint"],
+                    "agency",
+                    "One lane per agency, per stage, or per service-blueprint lane.",
                 ),
-                click.option(
+                choice(
                     "--direction",
-                    type=click.Choice(["LR", "TB"]),
-                    default="LR",
-                    show_default=True,
-                    help="LR: the flow runs left to right; TB: top to bottom.",
+                    ["LR", "TB"],
+                    "LR",
+                    "LR: the flow runs left to right; TB: top to bottom.",
                 ),
-                click.option(
+                choice(
                     "--engine",
-                    type=click.Choice(list(engines)),
-                    default="auto",
-                    show_default=True,
-                    help="Graphviz for the map: the system 'dot', WebAssembly (SVG only)"
+                    list(engines),
+                    "auto",
+                    "Graphviz for the map: the system 'dot', WebAssembly (SVG only)"
                     + (", or none (no map)." if "none" in engines else "."),
                 ),
                 click.option(
@@ -271,20 +282,17 @@ def map_options(*, engines: tuple[str, ...]) -> Callable[[F], F]:
                     show_default=True,
                     help="How many of the top bottlenecks the map marks (0: none).",
                 ),
-                click.option(
+                choice(
                     "--theme",
-                    type=click.Choice(sorted(THEMES)),
-                    default="default",
-                    show_default=True,
-                    help="Colours: 'default' (colour-blind-safe heat) or 'mono' (greyscale).",
+                    sorted(THEMES),
+                    "default",
+                    "Colours: 'default' (colour-blind-safe heat) or 'mono' (greyscale).",
                 ),
-                click.option(
+                choice(
                     "--colour-by",
-                    "colour_by",
-                    type=click.Choice(list(COLOUR_BY)),
-                    default="time",
-                    show_default=True,
-                    help="What the map's fill shows: share of the expected time, or the share "
+                    list(COLOUR_BY),
+                    "time",
+                    "What the map's fill shows: share of the expected time, or the share "
                     "agreeing on trust or another A-11 driver (needs --feedback).",
                 ),
                 click.option(
