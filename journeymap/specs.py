@@ -20,18 +20,17 @@ engine as written (:func:`expand`).
 from __future__ import annotations
 
 import dataclasses
-import glob
 import os
 import re
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
-from .exceptions import JourneymapError, JourneymapTypeError, UsageError
+from .exceptions import JourneymapTypeError, UsageError
 from .frozen import FrozenMap
+from .locations import Source, expand, is_url
 from .observed import ColumnMap
 
 if TYPE_CHECKING:
@@ -59,7 +58,6 @@ MAX_PEOPLE = 10**10
 Engine = Literal["duckdb", "spark"]
 Period = Literal["month", "quarter", "year"]
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-/]{0,63}")
 _MEMORY = re.compile(r"\d{1,9}(\.\d{1,3})?\s?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
@@ -137,122 +135,6 @@ def _period(value: object) -> None:
     if value is not None and value not in PERIODS:
         msg = f"every: {value!r} is not a period; use one of {', '.join(PERIODS)}"
         raise UsageError(msg, parameter="every")
-
-
-def is_url(path: str) -> bool:
-    """True for a URL (``s3a://``, ``hdfs://``, ``https://``...): the engine reads it."""
-    return _URL.match(path) is not None
-
-
-def expand(path: str) -> list[str]:
-    """The files ``path`` names: itself when it exists or is a URL, else the glob's matches
-    (sorted), else none."""
-    if is_url(path) or os.path.exists(path):
-        return [path]
-    return sorted(glob.glob(path)) if glob.has_magic(path) else []
-
-
-def _missing(written: str, what: str, parameter: str) -> UsageError:
-    msg = f"{what} {written!r}: no such file (or no file matches the pattern)"
-    return UsageError(msg, parameter=parameter)
-
-
-def _given_files(written: Sequence[str], *, what: str, parameter: str) -> tuple[str, ...]:
-    """Files named by the caller, taken as given (a URL, a file, or a glob that matches)."""
-    out: list[str] = []
-    for path in written:
-        found = expand(path)
-        if not found:
-            raise _missing(path, what, parameter)
-        out += found
-    return tuple(out)
-
-
-def _inside(path: str, folder: Path) -> bool:
-    real = Path(os.path.realpath(path))
-    return real == folder or folder in real.parents
-
-
-def _block_files(
-    written: Sequence[str],
-    journey_path: str | os.PathLike[str] | None,
-    *,
-    key: str,
-    what: str,
-    parameter: str,
-    error: type[JourneymapError],
-) -> tuple[str, ...]:
-    """Files named in a journey's block, resolved in the journey's folder and kept inside it."""
-    base = Path(journey_path).parent if journey_path is not None else Path.cwd()
-    folder = Path(os.path.realpath(base))
-    out: list[str] = []
-    for path_written in written:
-        if is_url(path_written):
-            msg = (
-                f"{key} {path_written!r} is a URL; a journey file names files in its own "
-                "folder, and a log elsewhere is read only when given explicitly"
-            )
-            raise error(msg)
-        joined = str(base / path_written)
-        found = expand(joined)
-        for path in found or [joined]:
-            if not _inside(path, folder):
-                msg = (
-                    f"{key} {path_written!r} points outside the journey's folder ({folder}); "
-                    "a file elsewhere is read only when given explicitly, not from the "
-                    "journey file"
-                )
-                raise error(msg)
-            if not found:
-                raise _missing(path_written, what, parameter)
-            out.append(path)
-    return tuple(out)
-
-
-_T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class _Source:
-    """How the files of one kind of source are named in messages: the block's ``key``, what
-    a file is, the Python parameter, the error a bad block raises."""
-
-    key: str
-    what: str
-    parameter: str
-    error: type[JourneymapError]
-
-    def merged(
-        self, options: _T, spec: Any, journey_path: str | os.PathLike[str] | None
-    ) -> _T | None:
-        """``options`` (EventOptions or FeedbackOptions) with its files found and, over the
-        journey's block ``spec``, what it does not give itself; None when no file is named."""
-        given: Any = options
-        paths = self.files(given.paths, spec.path if spec else (), journey_path)
-        if not paths:
-            return None
-        over = given.over(spec) if spec is not None else {}
-        merged: _T = dataclasses.replace(given, paths=paths, **over)
-        return merged
-
-    def files(
-        self,
-        given: Sequence[str],
-        written: Sequence[str],
-        journey_path: str | os.PathLike[str] | None,
-    ) -> tuple[str, ...]:
-        """The files the caller gives, else those the journey's block names."""
-        paths = _given_files(given, what=self.what, parameter=self.parameter)
-        if paths or not written:
-            return paths
-        return _block_files(
-            written,
-            journey_path,
-            key=self.key,
-            what=self.what,
-            parameter=self.parameter,
-            error=self.error,
-        )
 
 
 @dataclass(frozen=True)
@@ -405,7 +287,7 @@ class EventOptions:
         """
         from .exceptions import EventLogError
 
-        source = _Source("events.path", "event log", "paths", EventLogError)
+        source = Source("events.path", "event log", "paths", EventLogError)
         return source.merged(self, block if self.use_journey_block else None, journey_path)
 
     def over(self, spec: EventsSpec) -> dict[str, Any]:
@@ -486,7 +368,7 @@ class FeedbackOptions:
         :class:`~journeymap.exceptions.FeedbackError`)."""
         from .exceptions import FeedbackError
 
-        source = _Source("feedback.path", "feedback file", "feedback", FeedbackError)
+        source = Source("feedback.path", "feedback file", "feedback", FeedbackError)
         return source.merged(self, block if self.use_journey_block else None, journey_path)
 
     def over(self, spec: FeedbackSpec) -> dict[str, Any]:
