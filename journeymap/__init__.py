@@ -22,6 +22,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+import importlib
+import sys
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -131,30 +134,35 @@ _WHERE = {
 }
 
 
-_RENAMED = {"read_document": ("contract", "read"), "document_schema": ("contract", "schema")}
+_WHERE |= {"read_document": "contract:read", "document_schema": "contract:schema"}
 
 
-def __getattr__(name: str) -> Any:
-    if name in _RENAMED:
-        import importlib
+def _lazy_names(
+    package: str, where: Mapping[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A package's ``__getattr__`` and ``__dir__`` for public names that load on first use.
 
-        module, attr = _RENAMED[name]
-        value = getattr(importlib.import_module(f"journeymap.{module}"), attr)
-        globals()[name] = value
+    ``where`` gives each name's module, relative to ``package``, as ``module`` or, where the
+    module calls it otherwise, ``module:attribute``; a loaded name is kept in the package.
+    """
+    namespace = vars(sys.modules[package])
+
+    def __getattr__(name: str) -> Any:
+        if name not in where:
+            msg = f"module {package!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        module, _, attribute = where[name].partition(":")
+        value = getattr(importlib.import_module(f"{package}.{module}"), attribute or name)
+        namespace[name] = value
         return value
-    if name in _WHERE:
-        import importlib
 
-        value = getattr(importlib.import_module(f"journeymap.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    msg = f"module 'journeymap' has no attribute {name!r}"
-    raise AttributeError(msg)
+    def __dir__() -> list[str]:
+        return sorted([*namespace, *where])
+
+    return __getattr__, __dir__
 
 
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE, *_RENAMED])
-
+__getattr__, __dir__ = _lazy_names(__name__, _WHERE)
 
 __all__ = [
     "CATALOG",

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import PurePath
+from typing import Any, Literal
 
 from .frozen import record
 
@@ -27,6 +28,7 @@ __all__ = [
     "FeedbackRow",
     "FeedbackSummary",
     "ObservedFeedback",
+    "RowsRead",
     "Tally",
     "TrustLink",
     "TrustSplit",
@@ -103,14 +105,32 @@ class TrustSplit:
 
 
 @dataclass(frozen=True)
-class ObservedFeedback:
-    """Everything counted in the response files, ready to join to the journey."""
+class RowsRead:
+    """What an engine read from its files and what became of each row: used, or rejected by
+    reason (with a few located examples). The event log's :class:`~journeymap.observed.ObservedLog`
+    and the responses' :class:`ObservedFeedback` both start with it."""
 
     files: tuple[str, ...]
     rows_read: int
     rows_used: int
     rejected: dict[str, int]
     rejected_examples: dict[str, tuple[str, ...]]
+
+    def reconciliation(self) -> dict[str, Any]:
+        """These fields as a summary in the Report holds them (file names without folders)."""
+        return {
+            "files": tuple(PurePath(f).name for f in self.files),
+            "rows_read": self.rows_read,
+            "rows_used": self.rows_used,
+            "rejected": dict(self.rejected),
+            "rejected_examples": dict(self.rejected_examples),
+        }
+
+
+@dataclass(frozen=True)
+class ObservedFeedback(RowsRead):
+    """Everything counted in the response files, ready to join to the journey."""
+
     unknown_values: tuple[tuple[str, int], ...]
     unknown_hidden: tuple[int, int]
     instrument: str

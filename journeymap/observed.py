@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .durations import Duration
+from .feedback_types import RowsRead
 from .models import Journey
 
 # What the engine counts for conformance, segments and trends is exactly what the Report shows:
@@ -81,14 +82,9 @@ class ObservedTransition:
 
 
 @dataclass(frozen=True)
-class ObservedLog:
+class ObservedLog(RowsRead):
     """Everything observed in an event log, ready to merge into the analysis."""
 
-    files: tuple[str, ...]
-    rows_read: int
-    rows_used: int
-    rejected: dict[str, int]
-    rejected_examples: dict[str, tuple[str, ...]]
     unmapped_activities: tuple[tuple[str, int], ...]
     duplicates: int
     out_of_order: int

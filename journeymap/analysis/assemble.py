@@ -11,6 +11,29 @@ from .view import find_columns
 
 __all__ = ["handoff_matrix", "touchpoint_flows"]
 
+#: The graph node's attributes a :class:`~journeymap.report.TouchpointFlow` carries unchanged,
+#: under the same name; every other field is computed (or defaulted) in :func:`touchpoint_flows`.
+_AS_AUTHORED = (
+    "name",
+    "agency",
+    "stage",
+    "channel",
+    "lane",
+    "asks",
+    "gives",
+    "median_days",
+    "p90_days",
+    "mean_days",
+    "effort_hours",
+    "evidence",
+    "satisfaction",
+    "emotion",
+    "source",
+    "split",
+    "join",
+    "outcome",
+)
+
 
 def _items_by_touchpoint(
     duplicates: tuple[DuplicateRequest, ...], reissued: tuple[Reissue, ...]
@@ -60,41 +83,24 @@ def touchpoint_flows(
             by_agency[a["agency"]] = by_agency.get(a["agency"], 0.0) + effort
         flows.append(
             TouchpointFlow(
+                **{key: a[key] for key in _AS_AUTHORED},
                 touchpoint=node,
-                name=a["name"],
-                agency=a["agency"],
-                stage=a["stage"],
                 expected_visits=visits,
                 reach=flow.reach[node],
                 arrivals=pop * visits,
                 drop_off_rate=a["drop_off"],
                 people_lost=pop * visits * float(a["drop_off"] or 0.0),
-                median_days=a["median_days"],
-                p90_days=a["p90_days"],
                 expected_days=visits * float(a["median_days"] or 0.0),
-                effort_hours=a["effort_hours"],
                 expected_effort_hours=effort,
                 on_critical_path=node in on_path,
                 asks_again=tuple(sorted(set(asks_again.get(node, [])))),
                 reasks_issued=tuple(sorted(set(reasks.get(node, [])))),
-                evidence=a["evidence"],
                 position=position[node],
                 description=a.get("description"),
-                channel=a["channel"],
-                lane=a["lane"],
-                asks=a["asks"],
-                gives=a["gives"],
-                mean_days=a["mean_days"],
-                satisfaction=a["satisfaction"],
-                emotion=a["emotion"],
                 pain_points=a.get("pain_points", ()),
                 opportunities=a.get("opportunities", ()),
                 forms=tuple(FormInfo(*f) for f in a.get("forms", ())),
-                source=a["source"],
-                split=a["split"],
-                join=a["join"],
                 is_start=node == G.graph["start"],
-                outcome=a["outcome"],
                 finishes=pop * flow.ends.get(node, 0.0),
                 asks_when_sent_back=tuple(sorted(set(sent_back.get(node, [])))),
                 on_main_path=node in on_main,

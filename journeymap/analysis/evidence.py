@@ -3,7 +3,6 @@ log showed against the journey as designed."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -123,13 +122,9 @@ def observed_summary(journey: Journey, log: ObservedLog, notes: tuple[str, ...])
                 if n.share is not None and abs(n.share - share) >= 0.15:
                     far.append(FarOff(f"{tp.id}->{n.to}", "share", n.share, share))
     return ObservedSummary(
-        files=tuple(Path(f).name for f in log.files),
+        **log.reconciliation(),
         first_event=log.first_event,
         last_event=log.last_event,
-        rows_read=log.rows_read,
-        rows_used=log.rows_used,
-        rejected=dict(log.rejected),
-        rejected_examples=dict(log.rejected_examples),
         unmapped_activities=tuple(Count(a, n) for a, n in log.unmapped_activities),
         cases=log.cases,
         completed=log.completed,

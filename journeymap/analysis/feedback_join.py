@@ -332,14 +332,10 @@ def join_feedback(
             "more than one period of people served"
         )
     summary = FeedbackSummary(
-        files=tuple(f.rsplit("/", 1)[-1] for f in obs.files),
+        **obs.reconciliation(),
         instrument=obs.instrument,
         instrument_note=obs.instrument_note,
         trust_scale=obs.trust_scale,
-        rows_read=obs.rows_read,
-        rows_used=obs.rows_used,
-        rejected=dict(obs.rejected),
-        rejected_examples=dict(obs.rejected_examples),
         unknown_touchpoints=tuple(UnknownValue(v, n) for v, n in obs.unknown_values),
         first_submitted=obs.first_submitted,
         last_submitted=obs.last_submitted,

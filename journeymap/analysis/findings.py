@@ -311,97 +311,94 @@ def _ping_pong_findings(G: nx.DiGraph, report: Report) -> list[Finding]:
 
 def _handoff_findings(G: nx.DiGraph, report: Report) -> list[Finding]:
     """Handoffs overall, with the costliest one."""
-    out: list[Finding] = []
     m = report.metrics
-    if report.handoffs:
-        levels = sum(1 for h in report.handoffs if h.boundary == "level")
-        busiest = max(report.handoffs, key=lambda h: (h.people_lost_after, h.people))
-        out.append(
-            Finding(
-                kind="handoff",
-                severity="medium" if m.expected_handoffs_per_person >= 3 else "low",
-                title=f"People are handed between agencies {m.expected_handoffs_per_person:.1f} "
-                "times on average",
-                detail=(
-                    f"The journey has {fmt.plural(m.handoff_count, 'handoff')} between "
-                    f"{fmt.plural(m.agency_count, 'agency', 'agencies')} ({levels} across levels "
-                    f"of government){_behind(report)}. "
-                    f"The costliest is {busiest.from_agency} to {busiest.to_agency} "
-                    f"({busiest.from_touchpoint} to {busiest.to_touchpoint}): "
-                    f"{fmt.people(busiest.people)} people cross and "
-                    f"{fmt.people(busiest.people_lost_after)} give up right after."
-                ),
-                recommendation=(
-                    "Name one owner for the whole journey and hand over the case, not the "
-                    "person: shared status, a warm transfer and data passed forward."
-                ),
-                touchpoints=(busiest.from_touchpoint, busiest.to_touchpoint),
-                agencies=(busiest.from_agency, busiest.to_agency),
-                evidence=_evidence_of(G, (busiest.from_touchpoint, busiest.to_touchpoint)),
-                numbers={
-                    "handoff_count": float(m.handoff_count),
-                    "expected_handoffs_per_person": m.expected_handoffs_per_person,
-                },
-            )
+    if not report.handoffs:
+        return []
+    levels = sum(1 for h in report.handoffs if h.boundary == "level")
+    busiest = max(report.handoffs, key=lambda h: (h.people_lost_after, h.people))
+    return [
+        Finding(
+            kind="handoff",
+            severity="medium" if m.expected_handoffs_per_person >= 3 else "low",
+            title=f"People are handed between agencies {m.expected_handoffs_per_person:.1f} "
+            "times on average",
+            detail=(
+                f"The journey has {fmt.plural(m.handoff_count, 'handoff')} between "
+                f"{fmt.plural(m.agency_count, 'agency', 'agencies')} ({levels} across levels "
+                f"of government){_behind(report)}. "
+                f"The costliest is {busiest.from_agency} to {busiest.to_agency} "
+                f"({busiest.from_touchpoint} to {busiest.to_touchpoint}): "
+                f"{fmt.people(busiest.people)} people cross and "
+                f"{fmt.people(busiest.people_lost_after)} give up right after."
+            ),
+            recommendation=(
+                "Name one owner for the whole journey and hand over the case, not the "
+                "person: shared status, a warm transfer and data passed forward."
+            ),
+            touchpoints=(busiest.from_touchpoint, busiest.to_touchpoint),
+            agencies=(busiest.from_agency, busiest.to_agency),
+            evidence=_evidence_of(G, (busiest.from_touchpoint, busiest.to_touchpoint)),
+            numbers={
+                "handoff_count": float(m.handoff_count),
+                "expected_handoffs_per_person": m.expected_handoffs_per_person,
+            },
         )
-    return out
+    ]
 
 
 def _time_tax_findings(G: nx.DiGraph, report: Report) -> list[Finding]:
     """The person's own time, and where it is largest."""
-    out: list[Finding] = []
     pop = report.metrics.population
     m = report.metrics
-    if m.expected_effort_hours is not None and m.expected_effort_hours > 0:
-        heaviest = max(m.effort_hours_by_agency.items(), key=lambda kv: kv[1])
-        total_people_hours = m.population_effort_hours or 0.0
-        out.append(
-            Finding(
-                kind="time_tax",
-                severity="medium" if m.expected_effort_hours >= 8 else "low",
-                title=f"The journey costs each person {fmt.hours(m.expected_effort_hours)} of "
-                "their own time",
-                detail=(
-                    f"Expected active effort per person who starts is "
-                    f"{fmt.hours(m.expected_effort_hours)} ({total_people_hours:,.0f} hours for "
-                    f"{fmt.people(pop)} people); {heaviest[0]} accounts for "
-                    f"{fmt.hours(heaviest[1])}."
-                ),
-                recommendation=(
-                    f"Cut the time tax where it is largest ({heaviest[0]}): fewer forms, "
-                    "pre-filled answers, and no repeat requests for information already given."
-                ),
-                agencies=(heaviest[0],),
-                evidence=_evidence_of(
-                    G, tuple(n for n in G.nodes if G.nodes[n]["effort_hours"] is not None)
-                ),
-                numbers={"expected_effort_hours": m.expected_effort_hours},
-            )
+    if m.expected_effort_hours is None or m.expected_effort_hours <= 0:
+        return []
+    heaviest = max(m.effort_hours_by_agency.items(), key=lambda kv: kv[1])
+    total_people_hours = m.population_effort_hours or 0.0
+    return [
+        Finding(
+            kind="time_tax",
+            severity="medium" if m.expected_effort_hours >= 8 else "low",
+            title=f"The journey costs each person {fmt.hours(m.expected_effort_hours)} of "
+            "their own time",
+            detail=(
+                f"Expected active effort per person who starts is "
+                f"{fmt.hours(m.expected_effort_hours)} ({total_people_hours:,.0f} hours for "
+                f"{fmt.people(pop)} people); {heaviest[0]} accounts for "
+                f"{fmt.hours(heaviest[1])}."
+            ),
+            recommendation=(
+                f"Cut the time tax where it is largest ({heaviest[0]}): fewer forms, "
+                "pre-filled answers, and no repeat requests for information already given."
+            ),
+            agencies=(heaviest[0],),
+            evidence=_evidence_of(
+                G, tuple(n for n in G.nodes if G.nodes[n]["effort_hours"] is not None)
+            ),
+            numbers={"expected_effort_hours": m.expected_effort_hours},
         )
-    return out
+    ]
 
 
 def _evidence_findings(G: nx.DiGraph, report: Report) -> list[Finding]:
     """How far to trust the numbers."""
-    out: list[Finding] = []
     ev = report.evidence
-    if ev.notes:
-        out.append(
-            Finding(
-                kind="evidence",
-                severity="info",
-                title="How far to trust these numbers",
-                detail="; ".join(ev.notes).capitalize() + ".",
-                recommendation=(
-                    "Replace illustrative and missing numbers with observed ones (event logs, "
-                    "case-management data) before acting on the findings."
-                ),
-                touchpoints=ev.illustrative or ev.unlabelled,
-                evidence="illustrative" if ev.illustrative else "mixed",
-                numbers={k: float(v) for k, v in ev.by_kind.items()},
-            )
+    if not ev.notes:
+        return []
+    return [
+        Finding(
+            kind="evidence",
+            severity="info",
+            title="How far to trust these numbers",
+            detail="; ".join(ev.notes).capitalize() + ".",
+            recommendation=(
+                "Replace illustrative and missing numbers with observed ones (event logs, "
+                "case-management data) before acting on the findings."
+            ),
+            touchpoints=ev.illustrative or ev.unlabelled,
+            evidence="illustrative" if ev.illustrative else "mixed",
+            numbers={k: float(v) for k, v in ev.by_kind.items()},
         )
-    return out
+    ]
 
 
 @dataclass(frozen=True)

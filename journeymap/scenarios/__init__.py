@@ -7,12 +7,15 @@ two journey files; ``suggest(journey)`` proposes and ranks candidate changes. Se
 ``docs/scenarios.md``.
 
 The names load on first use: :mod:`journeymap.models` imports
-:mod:`journeymap.scenarios.model`, so this package imports nothing when it is loaded.
+:mod:`journeymap.scenarios.model`, so this package imports none of its modules when it is
+loaded.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .. import _lazy_names
 
 if TYPE_CHECKING:
     from .apply import apply_scenario
@@ -41,12 +44,4 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        import importlib
-
-        value = getattr(importlib.import_module(f"journeymap.scenarios.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    msg = f"module 'journeymap.scenarios' has no attribute {name!r}"
-    raise AttributeError(msg)
+__getattr__, __dir__ = _lazy_names(__name__, _WHERE)

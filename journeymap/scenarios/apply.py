@@ -13,8 +13,8 @@ requests still removed for the people who hold it.
 >>> from journeymap.scenarios import Scenario
 >>> j = parse_journey('''
 ... journeymap: 1
-... id: tiny
-... title: Tiny
+... id: ssn-twice
+... title: The SSN asked for twice
 ... agencies: [{id: SSA, name: SSA}, {id: DMV, name: DMV}]
 ... touchpoints:
 ...   - {id: a, name: Apply, agency: SSA, asks: [ssn], duration: 5d, next: b}

@@ -11,8 +11,8 @@ interaction, so that the lines add up exactly to the total difference.
 >>> from journeymap import parse_journey
 >>> j = parse_journey('''
 ... journeymap: 1
-... id: tiny
-... title: Tiny
+... id: licence
+... title: A licence after a benefit claim
 ... agencies: [{id: SSA, name: SSA}, {id: DMV, name: DMV}]
 ... touchpoints:
 ...   - {id: a, name: Apply, agency: SSA, asks: [ssn], duration: 5d, drop_off: 0.1, next: b}
