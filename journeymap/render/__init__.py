@@ -32,22 +32,27 @@ __all__ = [
     "write_narrative",
 ]
 
-_LAZY = {
-    "MapOptions": "journeymap.render.map",
-    "MapText": "journeymap.render.map",
-    "to_dot": "journeymap.render.map",
-    "render_map": "journeymap.render.map",
-    "write_map": "journeymap.render.map",
-    "describe_map": "journeymap.render.map",
-    "choose_engine": "journeymap.render.map",
-    "format_from_suffix": "journeymap.render.map",
-    "Theme": "journeymap.render.theme",
-    "THEMES": "journeymap.render.theme",
-    "NarrativeContext": "journeymap.render.html",
-    "build_context": "journeymap.render.html",
-    "render_narrative": "journeymap.render.html",
-    "write_narrative": "journeymap.render.html",
+#: Where each lazily loaded name lives.
+_LAZY_FROM = {
+    "journeymap.render.map": (
+        "MapOptions",
+        "MapText",
+        "to_dot",
+        "render_map",
+        "write_map",
+        "describe_map",
+        "choose_engine",
+        "format_from_suffix",
+    ),
+    "journeymap.render.theme": ("Theme", "THEMES"),
+    "journeymap.render.html": (
+        "NarrativeContext",
+        "build_context",
+        "render_narrative",
+        "write_narrative",
+    ),
 }
+_LAZY = {name: module for module, names in _LAZY_FROM.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:

@@ -16,10 +16,14 @@ from .. import fmt
 from ..comparison import Alternative, Comparison, Suggestions
 from .compare_numbers import (
     ATTRIBUTION_COLUMNS,
+    ATTRIBUTION_HEADER,
     SHORT_LABELS,
+    alternative_heading,
+    attribution_rows,
     delta_text,
     intro_lines,
     measure_rows,
+    same_note,
     structure_lines,
     value_text,
 )
@@ -68,14 +72,12 @@ class Section:
 
 
 def _alternative(c: Comparison, alt: Alternative) -> Section:
-    kind = "Scenario" if alt.kind == "scenario" else "Future journey"
     paragraphs = []
     if alt.title != alt.id:
         paragraphs.append(alt.title)
     paragraphs.append(f"Assumptions: {(alt.assumptions or 'none stated').strip()}")
     if alt.same_as_baseline:
-        why = "its changes reach nothing the model counts" if alt.changes else "no changes"
-        paragraphs.append(f"The result equals the baseline: no measure changes ({why}).")
+        paragraphs.append(same_note(alt))
     paragraphs.extend(alt.notes)
     tables = [
         Table(
@@ -86,24 +88,17 @@ def _alternative(c: Comparison, alt: Alternative) -> Section:
         )
     ]
     if alt.attribution:
-        rows = []
-        for part in alt.attribution:
-            cells = tuple(
-                delta_text(n, part.difference.get(n)) if part.difference else "(in interaction)"
-                for n in ATTRIBUTION_COLUMNS
-            )
-            rows.append((part.label, *cells))
         tables.append(
             Table(
                 "Attribution of the difference",
-                ("change", *(SHORT_LABELS[n] for n in ATTRIBUTION_COLUMNS)),
-                tuple(rows),
+                ATTRIBUTION_HEADER,
+                attribution_rows(alt),
                 frozenset(range(1, len(ATTRIBUTION_COLUMNS) + 1)),
             )
         )
     items = tuple(f"change {i}: {text}" for i, text in enumerate(alt.changes, start=1))
     return Section(
-        f"{kind} {alt.id}",
+        alternative_heading(alt),
         tuple(paragraphs),
         tuple(tables),
         (*items, *structure_lines(alt.structure)),

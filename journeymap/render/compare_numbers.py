@@ -11,10 +11,14 @@ from ..report import Arrow, Request
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",
+    "ATTRIBUTION_HEADER",
     "SHORT_LABELS",
+    "alternative_heading",
+    "attribution_rows",
     "delta_text",
     "intro_lines",
     "measure_rows",
+    "same_note",
     "structure_lines",
     "value_text",
 ]
@@ -38,6 +42,8 @@ SHORT_LABELS = {
     "repeat_requests": "repeat requests",
     "handoffs": "handoffs",
 }
+#: The attribution table's header: the change, then one column per measure.
+ATTRIBUTION_HEADER = ("change", *(SHORT_LABELS[n] for n in ATTRIBUTION_COLUMNS))
 
 
 def value_text(name: str, value: float | None) -> str:
@@ -76,6 +82,35 @@ def measure_rows(base: Measures, alt: Alternative) -> tuple[tuple[str, ...], ...
             )
         )
     return tuple(rows)
+
+
+def attribution_rows(alt: Alternative) -> tuple[tuple[str, ...], ...]:
+    """One row per change (or interaction of changes): its label, then its part of the
+    difference in each of :data:`ATTRIBUTION_COLUMNS`."""
+    return tuple(
+        (
+            part.label,
+            *(
+                delta_text(n, part.difference.get(n)) if part.difference else "(in interaction)"
+                for n in ATTRIBUTION_COLUMNS
+            ),
+        )
+        for part in alt.attribution
+    )
+
+
+def alternative_heading(alt: Alternative) -> str:
+    """The heading of an alternative: ``Scenario <id>`` or ``Future journey <id>``."""
+    kind = "Scenario" if alt.kind == "scenario" else "Future journey"
+    return f"{kind} {alt.id}"
+
+
+def same_note(alt: Alternative) -> str:
+    """Why the alternative's result equals the baseline ("" when it does not)."""
+    if not alt.same_as_baseline:
+        return ""
+    why = "its changes reach nothing the model counts" if alt.changes else "no changes"
+    return f"The result equals the baseline: no measure changes ({why})."
 
 
 def structure_lines(s: StructuralDiff) -> tuple[str, ...]:

@@ -7,8 +7,18 @@ in it; cells from fewer than ``min_cell`` cases arrive already suppressed (None)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .. import fmt
-from ..report import ConformanceSummary, Deviation, Report, SegmentsSummary, TrendSummary
+from ..report import (
+    ConformanceSummary,
+    Deviation,
+    PeriodRow,
+    Report,
+    SegmentRow,
+    SegmentsSummary,
+    TrendSummary,
+)
 
 __all__ = [
     "conformance_lines",
@@ -83,55 +93,66 @@ def deviation_phrase(d: Deviation) -> str:
     return f"{d.kind}: {deviation_where(d)}"
 
 
+def _block(header: str, lines: Iterable[str]) -> list[str]:
+    """A header line, then its lines indented under it."""
+    return [header, *(f"  {line}" for line in lines)]
+
+
 def conformance_lines(c: ConformanceSummary | None) -> list[str]:
     """Cases that fit the designed journey, and the deviations with their case counts."""
     if c is None:
         return []
     share = fmt.percent(c.fitting_share) if c.fitting_share is not None else "n/a"
-    out = [f"Conformance: {c.fitting:,} of {c.cases:,} cases ({share}) follow the journey"]
-    for d in c.deviations[:12]:
-        out.append(f"  {fmt.plural(d.cases, 'case')}: {deviation_phrase(d)}")
-    if c.hidden:
-        out.append(f"  {c.hidden:,} deviations seen in too few cases to show")
-    return out
+    shown = [f"{fmt.plural(d.cases, 'case')}: {deviation_phrase(d)}" for d in c.deviations[:12]]
+    hidden = [f"{c.hidden:,} deviations seen in too few cases to show"] if c.hidden else []
+    return _block(
+        f"Conformance: {c.fitting:,} of {c.cases:,} cases ({share}) follow the journey",
+        [*shown, *hidden],
+    )
+
+
+def _segment_line(row: SegmentRow) -> str:
+    mid = (
+        f"{_days(row.median_days)} ({_days(row.median_low)}-{_days(row.median_high)})"
+        if row.median_days is not None
+        else "suppressed"
+    )
+    return (
+        f"{row.value}: {fmt.plural(row.cases, 'case')}, completion "
+        f"{_rate(row.completion, row.completion_low, row.completion_high)}, "
+        f"median time to finish {mid}"
+    )
 
 
 def segment_lines(s: SegmentsSummary | None) -> list[str]:
     """Completion and time to finish per segment, with 95 % intervals; the widest gaps."""
     if s is None:
         return []
-    out = [f"By {s.column} (completion and days to finish with 95 % intervals):"]
-    for row in s.segments:
-        mid = (
-            f"{_days(row.median_days)} ({_days(row.median_low)}-{_days(row.median_high)})"
-            if row.median_days is not None
-            else "suppressed"
-        )
-        out.append(
-            f"  {row.value}: {fmt.plural(row.cases, 'case')}, completion "
-            f"{_rate(row.completion, row.completion_low, row.completion_high)}, "
-            f"median time to finish {mid}"
-        )
-    if s.hidden_segments:
-        out.append(
-            f"  {s.hidden_segments:,} smaller segments ({s.hidden_cases:,} cases): "
-            "counted, not named"
-        )
-    out += [f"  Gap: {f.sentence}" for f in s.findings]
-    return out
+    hidden = (
+        [f"{s.hidden_segments:,} smaller segments ({s.hidden_cases:,} cases): counted, not named"]
+        if s.hidden_segments
+        else []
+    )
+    return _block(
+        f"By {s.column} (completion and days to finish with 95 % intervals):",
+        [*map(_segment_line, s.segments), *hidden, *(f"Gap: {f.sentence}" for f in s.findings)],
+    )
+
+
+def _period_line(p: PeriodRow) -> str:
+    done = (
+        _rate(p.completion, p.completion_low, p.completion_high)
+        if p.completion is not None
+        else "too recent or too few"
+    )
+    return f"{p.label}: {p.arrivals:,} arrived, completion {done}"
 
 
 def trend_lines(t: TrendSummary | None) -> list[str]:
     """Arrivals and completion per period; surges and slowdowns."""
     if t is None:
         return []
-    out = [f"Per {t.every}: arrivals, completion (95 % interval):"]
-    for p in t.periods:
-        done = (
-            _rate(p.completion, p.completion_low, p.completion_high)
-            if p.completion is not None
-            else "too recent or too few"
-        )
-        out.append(f"  {p.label}: {p.arrivals:,} arrived, completion {done}")
-    out += [f"  Trend: {f.sentence}" for f in t.findings]
-    return out
+    return _block(
+        f"Per {t.every}: arrivals, completion (95 % interval):",
+        [*map(_period_line, t.periods), *(f"Trend: {f.sentence}" for f in t.findings)],
+    )

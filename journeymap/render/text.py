@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import fmt
-from ..report import Portfolio, Report
+from ..report import Bottleneck, DropOff, Portfolio, Report
 from .checks import require_report, require_top
 from .evidence_text import headline_warnings
 from .feedback_text import feedback_lines
@@ -130,14 +130,17 @@ def _headline(report: Report) -> list[tuple[str, str]]:
     return rows
 
 
+def _step(row: Bottleneck | DropOff) -> tuple[str, str, str]:
+    """The first cells of a row about one touchpoint: its id, name and agency."""
+    return row.touchpoint, row.name, row.agency
+
+
 def _bottleneck_table(report: Report, top: int) -> _Table:
     """The ranked bottlenecks."""
     b_rows = tuple(
         (
             str(b.rank),
-            b.touchpoint,
-            b.name,
-            b.agency,
+            *_step(b),
             fmt.number(b.median_days),
             fmt.number(b.expected_days),
             fmt.percent(b.share),
@@ -241,9 +244,7 @@ def _leak_table(report: Report, top: int) -> _Table:
     """Where people give up, most lost first."""
     l_rows = tuple(
         (
-            d.touchpoint,
-            d.name,
-            d.agency,
+            *_step(d),
             fmt.percent(d.rate),
             fmt.people(d.arrivals),
             fmt.people(d.people_lost),

@@ -132,29 +132,35 @@ _DEFAULT = Theme(
     wrap_lines=4,
 )
 
-#: Greyscale for print: the default theme with black, white and greys only.
+#: Greyscale for print: black, white and greys only; the heat and agreement scales share
+#: one run of greys, with black text on the light steps and white on the dark ones.
+_BLACK, _DARK_GREY = "#000000", "#404040"
+_GREYS = ("#ffffff", "#e0e0e0", "#bdbdbd", "#636363", "#252525")
+_ON_GREYS = (_BLACK, _BLACK, _BLACK, "#ffffff", "#ffffff")
+
+#: The default theme in greyscale (:data:`_BLACK` text, borders and arrows that carry meaning).
 _MONO = dataclasses.replace(
     _DEFAULT,
     name="mono",
-    text="#000000",
-    muted="#404040",
+    text=_BLACK,
+    muted=_DARK_GREY,
     lane_fills=("#ffffff", "#f2f2f2"),
     lane_border="#808080",
-    header_text="#000000",
-    node_border="#000000",
-    heat_fill=("#ffffff", "#e0e0e0", "#bdbdbd", "#636363", "#252525"),
-    heat_text=("#000000", "#000000", "#000000", "#ffffff", "#ffffff"),
-    edge="#404040",
-    handoff="#000000",
-    loop="#404040",
-    parallel="#000000",
-    lost="#000000",
-    end_success="#000000",
-    end_failure="#000000",
-    agree_fill=("#ffffff", "#e0e0e0", "#bdbdbd", "#636363", "#252525"),
-    agree_text=("#000000", "#000000", "#000000", "#ffffff", "#ffffff"),
+    header_text=_BLACK,
+    node_border=_BLACK,
+    heat_fill=_GREYS,
+    heat_text=_ON_GREYS,
+    edge=_DARK_GREY,
+    handoff=_BLACK,
+    loop=_DARK_GREY,
+    parallel=_BLACK,
+    lost=_BLACK,
+    end_success=_BLACK,
+    end_failure=_BLACK,
+    agree_fill=_GREYS,
+    agree_text=_ON_GREYS,
     no_feedback_fill="#f0f0f0",
-    deviation="#000000",
+    deviation=_BLACK,
 )
 
 THEMES: dict[str, Theme] = {"default": _DEFAULT, "mono": _MONO}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -72,6 +73,13 @@ def content_security_policy() -> str:
     )
 
 
+def _known(
+    label: str, value: float | None, show: Callable[[float], str], detail: str
+) -> list[Headline]:
+    """The card of a figure the analysis knows (none when it is None)."""
+    return [] if value is None else [Headline(label, show(value), detail)]
+
+
 def headlines(report: Report) -> tuple[Headline, ...]:
     """The headline figures: finishing, time, time tax, handoffs, repeat requests.
 
@@ -89,22 +97,18 @@ def headlines(report: Report) -> tuple[Headline, ...]:
             f"along the way{turned_down}",
         )
     ]
-    if m.critical_path_days is not None:
-        out.append(
-            Headline(
-                "Critical path",
-                fmt.days(m.critical_path_days),
-                "from the first step to success on the slowest route",
-            )
-        )
-    elif m.expected_days_for_completers is not None:
-        out.append(
-            Headline(
-                "Expected time",
-                fmt.days(m.expected_days_for_completers),
-                "on average for those who finish (the journey has loops)",
-            )
-        )
+    # the critical path when the journey has one, else the expected time
+    out += _known(
+        "Critical path",
+        m.critical_path_days,
+        fmt.days,
+        "from the first step to success on the slowest route",
+    ) or _known(
+        "Expected time",
+        m.expected_days_for_completers,
+        fmt.days,
+        "on average for those who finish (the journey has loops)",
+    )
     seen = report.observed
     if seen is not None and seen.completed_median_days is not None:
         tail = (
@@ -126,14 +130,12 @@ def headlines(report: Report) -> tuple[Headline, ...]:
                 f"finished{tail}{model}",
             )
         )
-    if m.expected_effort_hours is not None:
-        out.append(
-            Headline(
-                "Time tax",
-                fmt.hours(m.expected_effort_hours),
-                "of their own time each person spends on forms, calls and visits",
-            )
-        )
+    out += _known(
+        "Time tax",
+        m.expected_effort_hours,
+        fmt.hours,
+        "of their own time each person spends on forms, calls and visits",
+    )
     out.append(
         Headline(
             "Handoffs",

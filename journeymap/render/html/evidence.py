@@ -7,7 +7,7 @@ formatted with :mod:`journeymap.fmt`, as the text report shows it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ... import fmt
 from ...report import Report
@@ -89,6 +89,7 @@ def _segments(report: Report) -> tuple[tuple[dict[str, str], ...], tuple[str, ..
 
 
 def _trend(report: Report) -> LogSections:
+    """The trend's fields of the sections (the others left empty)."""
     o = report.observed
     if o is None or o.trend is None or not o.trend.periods:
         return LogSections()
@@ -143,18 +144,12 @@ def log_sections(report: Report) -> LogSections:
         for d in (o.conformance.deviations if o.conformance else ())
     )
     seg_rows, seg_findings, column = _segments(report)
-    trend = _trend(report)
-    return LogSections(
+    return replace(
+        _trend(report),
         warnings=o.warnings,
         conformance_summary=summary,
         conformance_rows=rows,
         segment_column=column,
         segment_rows=seg_rows,
         segment_findings=seg_findings,
-        trend_every=trend.trend_every,
-        trend_rows=trend.trend_rows,
-        trend_findings=trend.trend_findings,
-        trend_points=trend.trend_points,
-        trend_path=trend.trend_path,
-        trend_width=trend.trend_width,
     )

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from ...comparison import MEASURES, Alternative, Comparison
 from ..compare_numbers import (
-    ATTRIBUTION_COLUMNS,
-    SHORT_LABELS,
-    delta_text,
+    ATTRIBUTION_HEADER,
+    alternative_heading,
+    attribution_rows,
     intro_lines,
     measure_rows,
+    same_note,
     structure_lines,
 )
 from .contract import ScenarioBar, ScenarioView
@@ -51,36 +52,20 @@ def scenario_bars(c: Comparison, alt: Alternative) -> tuple[tuple[ScenarioBar, .
 
 
 def _view(c: Comparison, alt: Alternative) -> ScenarioView:
-    kind = "Scenario" if alt.kind == "scenario" else "Future journey"
-    same = ""
-    if alt.same_as_baseline:
-        why = "its changes reach nothing the model counts" if alt.changes else "no changes"
-        same = f"The result equals the baseline: no measure changes ({why})."
     bars, height = scenario_bars(c, alt)
-    attribution = tuple(
-        (
-            part.label,
-            *(
-                delta_text(n, part.difference.get(n)) if part.difference else "(in interaction)"
-                for n in ATTRIBUTION_COLUMNS
-            ),
-        )
-        for part in alt.attribution
-    )
+    attribution = attribution_rows(alt)
     return ScenarioView(
         id=alt.id,
-        heading=f"{kind} {alt.id}",
+        heading=alternative_heading(alt),
         title=alt.title if alt.title != alt.id else "",
         baseline_label=c.baseline_label,
         assumptions=(alt.assumptions or "none stated").strip(),
-        same_note=same,
+        same_note=same_note(alt),
         notes=alt.notes,
         measures=tuple((r[0], r[1], r[2], r[3], r[4]) for r in measure_rows(c.baseline, alt)),
         bars=bars,
         chart_height=height,
-        attribution_header=(
-            ("change", *(SHORT_LABELS[n] for n in ATTRIBUTION_COLUMNS)) if attribution else ()
-        ),
+        attribution_header=ATTRIBUTION_HEADER if attribution else (),
         attribution_rows=attribution,
         changes=tuple(f"Change {i}: {text}" for i, text in enumerate(alt.changes, start=1)),
         structure=structure_lines(alt.structure),
