@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import field
 from typing import Any, Literal
 
-from .frozen import record
+from .frozen import find, record
 from .report import Arrow, Report, Request, contract_dict
 
 __all__ = [
@@ -187,10 +187,7 @@ class Comparison:
 
     def alternative(self, alternative_id: str) -> Alternative:
         """An alternative by id (``KeyError`` if unknown)."""
-        for a in self.alternatives:
-            if a.id == alternative_id:
-                return a
-        raise KeyError(alternative_id)
+        return find(self.alternatives, alternative_id, id=alternative_id)
 
 
 @record

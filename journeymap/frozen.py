@@ -17,12 +17,12 @@ from __future__ import annotations
 import dataclasses
 import math
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from typing_extensions import dataclass_transform
 
-__all__ = ["DIGITS", "FrozenMap", "freeze", "record", "settle", "to_plain"]
+__all__ = ["DIGITS", "FrozenMap", "find", "freeze", "record", "settle", "to_plain"]
 
 #: Significant digits every float of a record keeps.
 DIGITS = 12
@@ -151,6 +151,18 @@ def record(cls: type[T]) -> type[T]:
     """A frozen, slotted dataclass whose fields are settled by :func:`freeze` when made."""
     cls.__post_init__ = _settle  # type: ignore[attr-defined]
     return dataclasses.dataclass(frozen=True, slots=True)(cls)
+
+
+R = TypeVar("R")
+
+
+def find(records: Iterable[R], key: Any, **fields: Any) -> R:
+    """The first of ``records`` whose ``fields`` have these values (``KeyError(key)`` if
+    none): how a Report finds a touchpoint, an arrow, an agency or an alternative."""
+    for r in records:
+        if all(getattr(r, name) == value for name, value in fields.items()):
+            return r
+    raise KeyError(key)
 
 
 def to_plain(value: Any) -> Any:

@@ -25,7 +25,7 @@ from .described import (
 )
 from .feedback_types import BurdenSummary, FeedbackSummary
 from .flows import Boundary, EdgeFlow, TouchpointFlow
-from .frozen import FrozenMap, record, to_plain
+from .frozen import FrozenMap, find, record, to_plain
 from .observations import (
     ConformanceSummary,
     Count,
@@ -382,10 +382,7 @@ class Report:
 
     def touchpoint(self, touchpoint_id: str) -> TouchpointFlow:
         """The flow numbers of one touchpoint (``KeyError`` if unknown)."""
-        for flow in self.touchpoints:
-            if flow.touchpoint == touchpoint_id:
-                return flow
-        raise KeyError(touchpoint_id)
+        return find(self.touchpoints, touchpoint_id, touchpoint=touchpoint_id)
 
     def in_order(self) -> tuple[TouchpointFlow, ...]:
         """The touchpoints in telling order (:attr:`order`)."""
@@ -394,24 +391,15 @@ class Report:
 
     def edge(self, source: str, target: str) -> EdgeFlow:
         """The arrow from ``source`` to ``target`` (``KeyError`` if there is none)."""
-        for e in self.edges:
-            if e.source == source and e.target == target:
-                return e
-        raise KeyError((source, target))
+        return find(self.edges, (source, target), source=source, target=target)
 
     def agency(self, agency_id: str) -> AgencyInfo:
         """An agency by id (``KeyError`` if unknown)."""
-        for a in self.agencies:
-            if a.id == agency_id:
-                return a
-        raise KeyError(agency_id)
+        return find(self.agencies, agency_id, id=agency_id)
 
     def item(self, item_id: str) -> ItemInfo:
         """A data item by id (``KeyError`` if the journey does not use it)."""
-        for i in self.data_items:
-            if i.id == item_id:
-                return i
-        raise KeyError(item_id)
+        return find(self.data_items, item_id, id=item_id)
 
 
 @record

@@ -17,8 +17,8 @@ from journeymap.analysis import (
     find_flow,
     simulate,
 )
+from journeymap.analysis.ask_counts import asked_counts
 from journeymap.analysis.chain import Chain
-from journeymap.analysis.duplicates import asked_counts
 from journeymap.exceptions import AnalysisError, JourneyFileError, JourneymapTypeError, UsageError
 from journeymap.graph import build_graph
 

@@ -31,12 +31,12 @@ from ..graph import build_graph
 from ..models import Journey
 from ..report import ObservedSummary, Report
 from ..specs import AnalysisOptions
-from .asks import find_duplicate_requests, find_reissued_requests
 from .context import Analysis
 from .drop_off import find_drop_off
 from .evidence import observed_summary
 from .flow import Block, Flow, find_blocks, find_flow
 from .handoffs import find_exchanges
+from .requests import find_duplicate_requests, find_reissued_requests
 from .structure import find_back_edges, find_order
 from .timing import CriticalPath, Simulation, find_critical_path, find_expected_days, simulate
 

@@ -29,14 +29,14 @@ from ..report import (
     TouchpointFlow,
 )
 from ..specs import AnalysisOptions
-from .asks import find_duplicate_requests, find_reissued_requests, population_of
 from .assemble import handoff_matrix, touchpoint_flows
 from .drop_off import find_drop_off
-from .effect import MAIN_PATH_RULE, Effects, find_bottlenecks_by_effect, find_effects, main_path
+from .elapsed import MAIN_PATH_RULE, Effects, find_bottlenecks_by_effect, find_effects, main_path
 from .evidence import evidence_summary
 from .findings import FindingContext, run_finders
 from .flow import Flow, find_flow
 from .handoffs import PersonSide, find_exchanges, find_person_side
+from .requests import find_duplicate_requests, find_reissued_requests, population_of
 from .structure import find_back_edges
 from .timing import CriticalPath, Simulation, find_critical_path, find_expected_days, simulate
 from .view import JourneyView, build_view

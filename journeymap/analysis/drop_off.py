@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import networkx as nx
 
 from ..report import DropOff
-from .asks import population_of
 from .flow import Flow, find_flow
 from .handoffs import find_person_side
+from .requests import population_of
 
 __all__ = ["find_drop_off"]
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import networkx as nx
 
 from ..report import DEFAULT_POPULATION, DuplicateRequest, Reissue
-from .duplicates import asked_counts, find_duplicate_candidates
+from .ask_counts import asked_counts, find_duplicate_candidates
 from .flow import Flow, find_flow
 from .structure import find_back_edges, forward_graph, reachable_after
 
