@@ -21,6 +21,7 @@ __all__ = [
     "JourneymapError",
     "JourneymapTypeError",
     "MapRenderError",
+    "MapTimeoutError",
     "Problem",
     "TemplateError",
     "UsageError",
@@ -71,6 +72,10 @@ class FeedbackError(JourneymapError, ValueError):
 
 class MapRenderError(JourneymapError, RuntimeError):
     """Graphviz could not draw the map (exit code 1 in the CLI)."""
+
+
+class MapTimeoutError(MapRenderError):
+    """Graphviz did not lay the map out within its time limit and was stopped."""
 
 
 class GraphvizNotFoundError(MapRenderError):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...exceptions import GraphvizNotFoundError, MapRenderError, UsageError
+from ...exceptions import GraphvizNotFoundError, MapRenderError, MapTimeoutError, UsageError
 from ..labels import escape, normalize
 from .options import ENGINES, FORMATS, MapText
 
@@ -35,10 +35,6 @@ __all__ = [
 
 #: How long the system Graphviz may take to draw one map before it is stopped.
 TIMEOUT_SECONDS = 120.0
-
-
-class MapTimeoutError(MapRenderError):
-    """Graphviz did not lay the map out within its time limit and was stopped."""
 
 
 @dataclass(frozen=True, slots=True)
