@@ -10,12 +10,12 @@ words: never a respondent identifier, a free-text answer or a row's values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Literal
 
 from .frozen import record
+from .reconciled import RowsSummary
 
 __all__ = [
     "DRIVERS_V2",
@@ -224,18 +224,13 @@ class TrustLink:
 
 
 @record
-class FeedbackSummary:
+class FeedbackSummary(RowsSummary):
     """Customer feedback joined to the journey: per touchpoint, journey-wide, over time and by
     segment, with the reconciliation of the rows and the links between drivers and trust."""
 
-    files: tuple[str, ...]
     instrument: str
     instrument_note: str
     trust_scale: str | None
-    rows_read: int
-    rows_used: int
-    rejected: Mapping[str, int]
-    rejected_examples: Mapping[str, tuple[str, ...]]
     unknown_touchpoints: tuple[UnknownValue, ...]
     first_submitted: str | None
     last_submitted: str | None

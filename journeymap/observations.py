@@ -9,6 +9,7 @@ from dataclasses import field
 from typing import Literal
 
 from .frozen import FrozenMap, record
+from .reconciled import RowsSummary
 
 __all__ = [
     "ConformanceSummary",
@@ -190,16 +191,11 @@ class TrendSummary:
 
 
 @record
-class ObservedSummary:
+class ObservedSummary(RowsSummary):
     """Designed vs observed: what an event log showed, and where the journey file differs."""
 
-    files: tuple[str, ...]
     first_event: str | None
     last_event: str | None
-    rows_read: int
-    rows_used: int
-    rejected: Mapping[str, int]
-    rejected_examples: Mapping[str, tuple[str, ...]]
     unmapped_activities: tuple[Count, ...]
     cases: int
     completed: int
