@@ -12,6 +12,7 @@ from .frozen import FrozenMap, record
 from .reconciled import RowsSummary
 
 __all__ = [
+    "Cohort",
     "ConformanceSummary",
     "Count",
     "Deviation",
@@ -137,17 +138,25 @@ class ConformanceSummary:
 
 
 @record
-class SegmentRow:
-    """One segment: completion with its 95 % Wilson interval, median days to finish with a
-    95 % interval, drop-off per touchpoint."""
+class Cohort:
+    """Completion in a cohort of cases (a segment, a period): ``completed`` of the ``closed``
+    cases that had time to finish, the share and its 95 % Wilson interval (None where too
+    few cases)."""
 
-    value: str
-    cases: int
     completed: int
     closed: int
     completion: float | None
     completion_low: float | None
     completion_high: float | None
+
+
+@record
+class SegmentRow(Cohort):
+    """One segment: completion with its 95 % Wilson interval, median days to finish with a
+    95 % interval, drop-off per touchpoint."""
+
+    value: str
+    cases: int
     median_days: float | None
     median_low: float | None
     median_high: float | None
@@ -166,17 +175,12 @@ class SegmentsSummary:
 
 
 @record
-class PeriodRow:
+class PeriodRow(Cohort):
     """One period: arrivals, completion (cohort), median days per touchpoint and per
     handoff."""
 
     label: str
     arrivals: int
-    completed: int
-    closed: int
-    completion: float | None
-    completion_low: float | None
-    completion_high: float | None
     touchpoints: tuple[PeriodTime, ...]
     handoffs: tuple[Wait, ...]
 

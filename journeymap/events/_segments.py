@@ -158,7 +158,19 @@ def segments(engine: Engine, column: str, order: Sequence[str], min_cell: int) -
             for tp, n in visits.get(g, [])
             if n >= min_cell
         )
-        out.append(ObservedSegment(g, sizes[g], completed, closed, *rate, *mid, drop))
+        out.append(
+            ObservedSegment(
+                completed,
+                closed,
+                *rate,
+                value=g,
+                cases=sizes[g],
+                median_days=mid[0],
+                median_low=mid[1],
+                median_high=mid[2],
+                drop_off=drop,
+            )
+        )
     return ObservedSegments(
         column=column,
         segments=tuple(out),
