@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .comparison import Comparison, Suggestions
     from .feedback_types import ObservedFeedback
     from .observed import ObservedLog
-    from .report import Portfolio, Report, ScenarioMarks
+    from .report import ObservedSummary, Portfolio, Report, ScenarioMarks
     from .scenarios.suggesting import CandidateAssumptions, RankBy
 
 __all__ = [
@@ -99,9 +99,10 @@ class Study:
         for name, kind in _KINDS.items():
             value = sources.get(name)
             _require(value, (kind, type(None)), name, f"{kind.__name__} or None")
-        unknown = sorted(set(sources) - set(_KINDS) - {"progress"})
+        unknown = sorted(set(sources) - set(Sources.__annotations__))
         if unknown:
-            msg = f"Study() got an unknown keyword {unknown[0]!r}; it takes {', '.join(_KINDS)}"
+            takes = ", ".join(Sources.__annotations__)
+            msg = f"Study() got an unknown keyword {unknown[0]!r}; it takes {takes}"
             raise JourneymapTypeError(msg)
         self.journey = journey
         self.path = path
@@ -148,7 +149,7 @@ class Study:
         return reader(spec, journey=self.journey, engine=self.engine, progress=self.progress)
 
     @cached_property
-    def _evidenced(self) -> tuple[Journey, object]:
+    def _evidenced(self) -> tuple[Journey, ObservedSummary | None]:
         from .analysis import apply_evidence
 
         return apply_evidence(self.journey, self.log)
@@ -190,7 +191,7 @@ class Study:
 
         report = analyze_measured(
             journey,
-            summary=self._evidenced[1],  # type: ignore[arg-type]
+            summary=self._evidenced[1],
             feedback=self.heard,
             options=self.options,
         )

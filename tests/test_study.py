@@ -257,3 +257,15 @@ def test_the_study_reads_the_log_once(measured: Path, monkeypatch: pytest.Monkey
     study.report()
     study.compare(other=Study.open(measured))
     assert len(calls) == 2  # one per study, not one per variant
+
+
+def test_a_misspelt_keyword_is_a_type_error_naming_the_ones_taken(measured: Path) -> None:
+    with pytest.raises(JourneymapTypeError) as err:
+        Study.open(measured, evnts=EventOptions())  # type: ignore[call-arg]
+    assert str(err.value) == (
+        "Study() got an unknown keyword 'evnts'; it takes events, feedback, engine, options, "
+        "progress"
+    )
+    with pytest.raises(JourneymapTypeError) as err:
+        analyze_file(measured, popluation=5)  # type: ignore[call-arg]
+    assert str(err.value).startswith("got an unknown keyword 'popluation'; it takes events,")
