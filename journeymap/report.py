@@ -154,6 +154,8 @@ class Metrics:
     expected_exchanges_per_person: float = 0.0
     #: how the simulation drew each touchpoint's time (names the method used)
     simulation_note: str | None = None
+    #: handoffs after which the person can be sent back to the first agency
+    ping_pong_count: int = 0
 
 
 @record
@@ -203,6 +205,9 @@ class Handoff:
     #: the milestone, backstage, support or automated touchpoint the person passed through
     #: (the arrow starts there; ``from_agency`` is the agency the person last dealt with)
     via: tuple[str, ...] = ()
+    #: 1 for the handoff most people cross, then down (ties in file order): the order the
+    #: tables tell them in
+    rank: int = 0
 
 
 @record
@@ -216,6 +221,8 @@ class Exchange:
     to_agency: str
     people: float
     share_of_starters: float
+    #: 1 for the exchange most people's cases go through, then down (ties in file order)
+    rank: int = 0
 
 
 @record

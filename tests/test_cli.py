@@ -222,6 +222,7 @@ def test_analyze_json_contract(good: Path) -> None:
             "ping_pong": False,
             "kind": "sequence",
             "via": [],
+            "rank": 1,
         }
     ]
     dup = doc["duplicate_requests"][0]

@@ -391,3 +391,17 @@ def test_out_of_a_join_the_person_comes_from_the_branch_they_finish_last() -> No
     )
     assert last.via == ("together",)
     assert last.people == pytest.approx(900)  # the 10% who give up with the IRS never join
+
+
+def test_handoffs_carry_their_rank_and_the_metrics_the_ping_pong_count() -> None:
+    slow = analyze(parse_journey(IDENTITY_THEFT.replace("duration: 14d", "duration: 500d")))
+    ranks = [(h.from_touchpoint, h.to_touchpoint, h.rank) for h in slow.handoffs]
+    # 1,000 people each on the three arrows out of the report (file order breaks the tie),
+    # 900 on the way out of the block
+    assert ranks == [
+        ("report", "irs", 1),
+        ("report", "credit", 2),
+        ("report", "licence", 3),
+        ("together", "refund", 4),
+    ]
+    assert slow.metrics.ping_pong_count == sum(h.ping_pong for h in slow.handoffs)

@@ -217,6 +217,7 @@ class Analysis:
             exchange_count=len(exchanges),
             expected_exchanges_per_person=sum(x.share_of_starters for x in exchanges),
             simulation_note=sim.note if sim else None,
+            ping_pong_count=sum(1 for h in handoffs if h.ping_pong),
         )
 
     def numbers(self) -> Report:

@@ -29,7 +29,9 @@ earlier, and was not sent from them (``docs/methods.md``).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import TypeVar
 
 import networkx as nx
 
@@ -180,6 +182,16 @@ def _frontier(G: nx.DiGraph, start: str) -> frozenset[str]:
     return frozenset(found)
 
 
+R = TypeVar("R", Handoff, Exchange)
+
+
+def ranked(rows: list[R]) -> tuple[R, ...]:
+    """``rows`` (in file order) with their ``rank``: 1 for the most people, ties in file order."""
+    order = sorted(range(len(rows)), key=lambda i: -rows[i].people)
+    rank = {i: r for r, i in enumerate(order, start=1)}
+    return tuple(dataclasses.replace(row, rank=rank[i]) for i, row in enumerate(rows))
+
+
 def find_person_side(
     G: nx.DiGraph,
     *,
@@ -231,7 +243,7 @@ def find_person_side(
                 via=(u,) if is_transparent(G, u) else (),
             )
         )
-    return PersonSide(tuple(rows), frozenset(carried))
+    return PersonSide(ranked(rows), frozenset(carried))
 
 
 def find_exchanges(G: nx.DiGraph, *, flow: Flow, population: int) -> tuple[Exchange, ...]:
@@ -255,4 +267,4 @@ def find_exchanges(G: nx.DiGraph, *, flow: Flow, population: int) -> tuple[Excha
                 share_of_starters=crossing,
             )
         )
-    return tuple(out)
+    return ranked(out)

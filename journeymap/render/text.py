@@ -185,7 +185,7 @@ def _handoff_table(report: Report, top: int) -> _Table:
             fmt.people(h.people_lost_after),
             "ping-pong" if h.ping_pong else "",
         )
-        for h in sorted(report.handoffs, key=lambda h: -h.people)[:top]
+        for h in sorted(report.handoffs, key=lambda h: h.rank)[:top]
     )
     return _Table(
         "Handoffs",
@@ -228,7 +228,7 @@ def _exchange_table(report: Report, top: int) -> _Table:
             f"{x.from_agency}{ARROW}{x.to_agency}",
             fmt.people(x.people),
         )
-        for x in sorted(report.behind_the_scenes, key=lambda x: -x.people)[:top]
+        for x in sorted(report.behind_the_scenes, key=lambda x: x.rank)[:top]
     )
     return _Table(
         "Behind the scenes",

@@ -68,7 +68,7 @@ def describe_map(report: Report, colour_by: str = "time") -> MapText:
     ]
     if report.handoffs:
         pairs = list(dict.fromkeys(f"{h.from_agency} to {h.to_agency}" for h in report.handoffs))
-        ping = sum(1 for h in report.handoffs if h.ping_pong)
+        ping = report.metrics.ping_pong_count
         parts.append(
             f"{fmt.plural(m.handoff_count, 'handoff')} between agencies "
             f"({', '.join(pairs)})"
