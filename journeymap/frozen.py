@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 
 from typing_extensions import dataclass_transform
 
-__all__ = ["DIGITS", "FrozenMap", "find", "freeze", "record", "settle", "to_plain"]
+__all__ = ["DIGITS", "FrozenMap", "carried", "find", "freeze", "record", "settle", "to_plain"]
 
 #: Significant digits every float of a record keeps.
 DIGITS = 12
@@ -163,6 +163,12 @@ def find(records: Iterable[R], key: Any, **fields: Any) -> R:
         if all(getattr(r, name) == value for name, value in fields.items()):
             return r
     raise KeyError(key)
+
+
+def carried(source: object, names: Iterable[str]) -> dict[str, Any]:
+    """The attributes ``names`` of ``source``, by name: the fields a record takes over
+    unchanged from what an engine counted."""
+    return {name: getattr(source, name) for name in names}
 
 
 def to_plain(value: Any) -> Any:

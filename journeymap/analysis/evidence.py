@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from ..frozen import carried
 from ..models import Journey
 from ..report import Count, EvidenceSummary, FarOff, Move, ObservedSummary, Variant
 
@@ -71,6 +72,24 @@ def evidence_summary(G: nx.DiGraph) -> EvidenceSummary:
     )
 
 
+#: What the summary takes over from the log as the engine counted it.
+_AS_COUNTED = (
+    "first_event",
+    "last_event",
+    "cases",
+    "completed",
+    "abandoned",
+    "open",
+    "convention",
+    "min_cell",
+    "never_seen",
+    "case_median_days",
+    "case_p90_days",
+    "completed_median_days",
+    "completed_p90_days",
+)
+
+
 def _observed_handoffs(journey: Journey, log: ObservedLog) -> tuple[Move, ...]:
     """Observed moves between person-facing touchpoints of different agencies, summed per
     agency pair (milestones, backstage, support and automated steps are not handoffs)."""
@@ -123,17 +142,9 @@ def observed_summary(journey: Journey, log: ObservedLog, notes: tuple[str, ...])
                     far.append(FarOff(f"{tp.id}->{n.to}", "share", n.share, share))
     return ObservedSummary(
         **log.reconciliation(),
-        first_event=log.first_event,
-        last_event=log.last_event,
+        **carried(log, _AS_COUNTED),
         unmapped_activities=tuple(Count(a, n) for a, n in log.unmapped_activities),
-        cases=log.cases,
-        completed=log.completed,
-        abandoned=log.abandoned,
-        open=log.open,
-        convention=log.convention,
-        min_cell=log.min_cell,
         replaced=tuple(t for t in log.touchpoints if not log.touchpoints[t].suppressed),
-        never_seen=log.never_seen,
         unexpected_transitions=tuple(
             Move(t.source, t.target, t.count)
             for t in log.transitions
@@ -147,10 +158,6 @@ def observed_summary(journey: Journey, log: ObservedLog, notes: tuple[str, ...])
         ),
         variants=tuple(Variant(path, n) for path, n in log.variants),
         far_off=tuple(far),
-        case_median_days=log.case_median_days,
-        case_p90_days=log.case_p90_days,
-        completed_median_days=log.completed_median_days,
-        completed_p90_days=log.completed_p90_days,
         notes=(*log.notes, *notes),
         **observed_extras(journey, log),
     )

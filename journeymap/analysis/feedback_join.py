@@ -34,6 +34,7 @@ from ..feedback_types import (
     TrustLink,
     UnknownValue,
 )
+from ..frozen import carried
 from ..models import Journey
 from ..report import Finding, Report
 from ..tables.stats import Z95, wilson
@@ -309,6 +310,21 @@ def _links(obs: ObservedFeedback) -> tuple[TrustLink, ...]:
     return tuple(out)
 
 
+#: What the feedback section takes over from the responses as the engine counted them.
+_AS_COUNTED = (
+    "instrument",
+    "instrument_note",
+    "trust_scale",
+    "first_submitted",
+    "last_submitted",
+    "min_cell",
+    "items",
+    "drivers",
+    "every",
+    "by",
+)
+
+
 def join_feedback(
     report: Report, obs: ObservedFeedback, journey: Journey | None
 ) -> tuple[FeedbackSummary, tuple[Finding, ...]]:
@@ -333,24 +349,15 @@ def join_feedback(
         )
     summary = FeedbackSummary(
         **obs.reconciliation(),
-        instrument=obs.instrument,
-        instrument_note=obs.instrument_note,
-        trust_scale=obs.trust_scale,
+        **carried(obs, _AS_COUNTED),
         unknown_touchpoints=tuple(UnknownValue(v, n) for v, n in obs.unknown_values),
-        first_submitted=obs.first_submitted,
-        last_submitted=obs.last_submitted,
-        min_cell=obs.min_cell,
-        items=obs.items,
-        drivers=obs.drivers,
         journey=next(r for r in plain if r.touchpoint is None),
         touchpoints=tuple(
             sorted(
                 (r for r in plain if r.touchpoint), key=lambda r: order.index(r.touchpoint or "")
             )
         ),
-        every=obs.every,
         periods=tuple(r for r in rows if r.period is not None),
-        by=obs.by,
         segments=tuple(r for r in rows if r.segment is not None),
         trust_links=_links(obs),
         method=METHOD,
