@@ -17,6 +17,39 @@ if TYPE_CHECKING:
 __all__ = ["evidence_summary", "observed_summary"]
 
 
+#: Each field of the evidence summary that lists touchpoints, the node attribute and value
+#: that puts a touchpoint in it, and the note it gives (None: none; {n}: how many).
+_LISTS = (
+    (
+        "illustrative",
+        "evidence",
+        "illustrative",
+        "{n} of {all} touchpoints carry illustrative numbers; findings that rest on them show "
+        "where to measure, not what is measured",
+    ),
+    ("unlabelled", "evidence", None, "{n} {touchpoints} not say how {their} numbers were obtained"),
+    (
+        "missing_duration",
+        "median_days",
+        None,
+        "no duration at {n} touchpoints: counted as 0 days in time metrics, so elapsed time "
+        "is understated",
+    ),
+    (
+        "missing_drop_off",
+        "drop_off",
+        None,
+        "no drop_off at {n} touchpoints: counted as 0, so completion is overstated",
+    ),
+    (
+        "missing_effort",
+        "effort_hours",
+        None,
+        "no effort at {n} touchpoints: the time tax counts only the others",
+    ),
+)
+
+
 def evidence_summary(G: nx.DiGraph) -> EvidenceSummary:
     """How many touchpoints are observed, estimated, illustrative or unlabelled, and which
     lack a duration, a drop-off or an effort, with notes on what that does to the numbers."""
@@ -24,52 +57,24 @@ def evidence_summary(G: nx.DiGraph) -> EvidenceSummary:
     order = sorted(G.nodes, key=lambda n: G.nodes[n]["order"])
     for node in order:
         by_kind[G.nodes[node]["evidence"] or "unlabelled"] += 1
-
-    def pick(key: str, value: object) -> tuple[str, ...]:
-        return tuple(n for n in order if G.nodes[n][key] == value)
-
-    illustrative = pick("evidence", "illustrative")
-    unlabelled = pick("evidence", None)
-    missing_duration = pick("median_days", None)
-    missing_drop = pick("drop_off", None)
-    missing_effort = pick("effort_hours", None)
-    sources = tuple(dict.fromkeys(G.nodes[n]["source"] for n in order if G.nodes[n]["source"]))
+    lists: dict[str, tuple[str, ...]] = {}
     notes = []
-    if illustrative:
-        notes.append(
-            f"{len(illustrative)} of {len(order)} touchpoints carry illustrative numbers; "
-            "findings that rest on them show where to measure, not what is measured"
-        )
-    if unlabelled:
-        notes.append(
-            "1 touchpoint does not say how its numbers were obtained"
-            if len(unlabelled) == 1
-            else f"{len(unlabelled)} touchpoints do not say how their numbers were obtained"
-        )
-    if missing_duration:
-        notes.append(
-            f"no duration at {len(missing_duration)} touchpoints: counted as 0 days in time "
-            "metrics, so elapsed time is understated"
-        )
-    if missing_drop:
-        notes.append(
-            f"no drop_off at {len(missing_drop)} touchpoints: counted as 0, so completion is "
-            "overstated"
-        )
-    if missing_effort and len(missing_effort) < len(order):
-        notes.append(
-            f"no effort at {len(missing_effort)} touchpoints: the time tax counts only the others"
-        )
-    return EvidenceSummary(
-        by_kind=by_kind,
-        illustrative=illustrative,
-        unlabelled=unlabelled,
-        missing_duration=missing_duration,
-        missing_drop_off=missing_drop,
-        missing_effort=missing_effort,
-        sources=sources,
-        notes=tuple(notes),
-    )
+    for field, key, value, note in _LISTS:
+        found = tuple(n for n in order if G.nodes[n][key] == value)
+        lists[field] = found
+        # an effort missing everywhere is a journey that does not count effort at all
+        if found and not (field == "missing_effort" and len(found) == len(order)):
+            one = len(found) == 1
+            notes.append(
+                note.format(
+                    n=len(found),
+                    all=len(order),
+                    touchpoints="touchpoint does" if one else "touchpoints do",
+                    their="its" if one else "their",
+                )
+            )
+    sources = tuple(dict.fromkeys(G.nodes[n]["source"] for n in order if G.nodes[n]["source"]))
+    return EvidenceSummary(by_kind=by_kind, sources=sources, notes=tuple(notes), **lists)
 
 
 #: What the summary takes over from the log as the engine counted it.

@@ -252,13 +252,6 @@ def build_view(
         paths=(critical_path, main_path),
         exchange_edges=exchange_edges,
     )
-    agencies, stages, items = _described(G, order, back)
-    return JourneyView(
-        context=_context(G),
-        order=order,
-        back_edges=back,
-        edges=edges,
-        agencies=agencies,
-        stages=stages,
-        data_items=items,
-    )
+    # the fields in their order: context, order, back edges, arrows, then the journey's
+    # agencies, stages and data items as described
+    return JourneyView(_context(G), order, back, edges, *_described(G, order, back))
