@@ -184,7 +184,7 @@ class Study:
 
         _require(scenario, str, "scenario", "a scenario id")
         journey, marks = apply_marked(self.measured, scenario)
-        return credit_scenario(journey, marks), marks
+        return credit_scenario(self.measured, journey, marks), marks
 
     def _analyse(self, journey: Journey, marks: ScenarioMarks | None) -> Report:
         from .analysis import analyze_measured

@@ -177,6 +177,10 @@ SCENARIO = """scenarios:
     title: SBA decides in a day
     changes:
       - {touchpoint: D3, duration: 1d}
+  - id: ssn-once
+    title: The SSN is asked once
+    changes:
+      - {ask_once: ssn}
 """
 
 
@@ -269,3 +273,21 @@ def test_a_misspelt_keyword_is_a_type_error_naming_the_ones_taken(measured: Path
     with pytest.raises(JourneymapTypeError) as err:
         analyze_file(measured, popluation=5)  # type: ignore[call-arg]
     assert str(err.value).startswith("got an unknown keyword 'popluation'; it takes events,")
+
+
+def test_a_scenario_that_changes_only_requests_keeps_the_observed_numbers(
+    measured_with_scenario: Path,
+) -> None:
+    study = Study.open(measured_with_scenario)
+    now, future = study.report(), study.report("ssn-once")
+    assert future.changes is not None and future.changes.removed_requests
+    for r in future.changes.removed_requests:
+        before, after = now.touchpoint(r.touchpoint), future.touchpoint(r.touchpoint)
+        assert (after.evidence, after.source) == (before.evidence, before.source)
+        assert after.median_days == before.median_days
+    observed = [
+        r
+        for r in future.changes.removed_requests
+        if now.touchpoint(r.touchpoint).evidence == "observed"
+    ]
+    assert observed  # the requests removed were at touchpoints the log measured

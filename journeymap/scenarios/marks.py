@@ -33,15 +33,27 @@ def scenario_marks(before: Journey, after: Journey, scenario: str, label: str) -
     )
 
 
-def credit_scenario(journey: Journey, marks: ScenarioMarks) -> Journey:
-    """The journey with each touchpoint the scenario changed credited to it: where its
-    numbers were the event log's, ``source`` now names the scenario and ``evidence`` is
-    "estimated" (the scenario's numbers are a what-if, not a measurement)."""
-    touched = {*marks.changed, *marks.added}
+#: What an event log measures at a touchpoint (see :func:`journeymap.observed.apply_observed`).
+MEASURED = ("duration", "drop_off", "next")
+
+
+def credit_scenario(before: Journey, journey: Journey, marks: ScenarioMarks) -> Journey:
+    """The scenario's ``journey`` with each touchpoint whose measured numbers (duration,
+    drop-off, the shares of its arrows) the scenario changed credited to it: where they
+    were the event log's, ``source`` now names the scenario and ``evidence`` is
+    "estimated" (a what-if, not a measurement). A touchpoint whose requests alone changed
+    keeps the log's numbers and says so."""
+    was = {t.id: t.model_dump(mode="json", include=set(MEASURED)) for t in before.touchpoints}
     doc = journey.model_dump(mode="json", exclude_defaults=True)
     credited = False
     for tp in doc["touchpoints"]:
-        if tp["id"] in touched and tp.get("evidence") == "observed":
+        now = journey.touchpoint(tp["id"]).model_dump(mode="json", include=set(MEASURED))
+        changed = now != was.get(tp["id"])
+        if (
+            changed
+            and tp["id"] in {*marks.changed, *marks.added}
+            and tp.get("evidence") == "observed"
+        ):
             tp["evidence"] = "estimated"
             tp["source"] = f"scenario {marks.scenario}: {marks.label}"
             credited = True
