@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from .exceptions import JourneymapTypeError, UsageError
+from .fields import MAX_PEOPLE
 from .frozen import FrozenMap
 from .locations import Source, expand, is_url
 from .observed import ColumnMap
@@ -46,14 +47,13 @@ __all__ = [
     "FeedbackOptions",
     "expand",
     "is_url",
+    "require",
 ]
 
 #: The table engines.
 ENGINES = ("duckdb", "spark")
 #: The periods of a trend (federal fiscal quarters and years).
 PERIODS = ("month", "quarter", "year")
-#: The largest population a journey may be analysed for.
-MAX_PEOPLE = 10**10
 
 Engine = Literal["duckdb", "spark"]
 Period = Literal["month", "quarter", "year"]
@@ -62,7 +62,7 @@ _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-/]{0,63}")
 _MEMORY = re.compile(r"\d{1,9}(\.\d{1,3})?\s?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
-def _require(value: object, kinds: type | tuple[type, ...], parameter: str, expected: str) -> None:
+def require(value: object, kinds: type | tuple[type, ...], parameter: str, expected: str) -> None:
     """A :class:`JourneymapTypeError` naming ``parameter`` unless ``value`` is of ``kinds``."""
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _types(kinds)):
         msg = f"{parameter} must be {expected}, not {type(value).__name__} ({value!r:.60})"
@@ -97,9 +97,9 @@ def _texts(value: object, parameter: str, what: str) -> tuple[str, ...]:
     if isinstance(value, str):
         msg = f"{parameter} must be a sequence of {what}, not one string ({value!r:.60})"
         raise JourneymapTypeError(msg)
-    _require(value, Sequence, parameter, f"a sequence of {what}")
+    require(value, Sequence, parameter, f"a sequence of {what}")
     for item in typing.cast(Sequence[object], value):
-        _require(item, str, f"{parameter}[]", what)
+        require(item, str, f"{parameter}[]", what)
     return tuple(typing.cast(Sequence[str], value))
 
 
@@ -108,26 +108,26 @@ def _paths(value: object) -> tuple[str, ...]:
     if isinstance(value, str | os.PathLike):
         msg = f"paths must be a sequence of paths, not one string ({os.fspath(value)!r})"
         raise JourneymapTypeError(msg)
-    _require(value, Sequence, "paths", "a sequence of paths")
+    require(value, Sequence, "paths", "a sequence of paths")
     out = []
     for path in typing.cast(Sequence[object], value):
-        _require(path, (str, os.PathLike), "paths[]", "a path (str or os.PathLike)")
+        require(path, (str, os.PathLike), "paths[]", "a path (str or os.PathLike)")
         text = os.fspath(typing.cast(str, path))
-        _require(text, str, "paths[]", "a path (str or os.PathLike)")
+        require(text, str, "paths[]", "a path (str or os.PathLike)")
         out.append(text)
     return tuple(out)
 
 
 def _mapping(value: object, parameter: str) -> FrozenMap[str, str]:
-    _require(value, Mapping, parameter, "a mapping of text to touchpoint ids")
+    require(value, Mapping, parameter, "a mapping of text to touchpoint ids")
     for key, target in typing.cast(Mapping[object, object], value).items():
-        _require(key, str, parameter, "a mapping of text to touchpoint ids")
-        _require(target, str, parameter, "a mapping of text to touchpoint ids")
+        require(key, str, parameter, "a mapping of text to touchpoint ids")
+        require(target, str, parameter, "a mapping of text to touchpoint ids")
     return FrozenMap(typing.cast(Mapping[str, str], value))
 
 
 def _optional_text(value: object, parameter: str) -> None:
-    _require(value, (str, type(None)), parameter, "text or None")
+    require(value, (str, type(None)), parameter, "text or None")
 
 
 def _period(value: object) -> None:
@@ -175,14 +175,14 @@ class EngineSettings:
     master: str | None = None
 
     def __post_init__(self) -> None:
-        _require(self.engine, str, "engine", "text")
+        require(self.engine, str, "engine", "text")
         if self.engine not in ENGINES:
             msg = f"engine: {self.engine!r} is not an engine; use one of {', '.join(ENGINES)}"
             raise UsageError(msg, parameter="log_engine")
         _optional_text(self.timezone, "timezone")
         if self.timezone is not None:
             check_timezone(self.timezone)
-        _require(self.memory_limit, str, "memory_limit", "text such as '1GB'")
+        require(self.memory_limit, str, "memory_limit", "text such as '1GB'")
         if not _MEMORY.fullmatch(self.memory_limit):
             msg = (
                 f"memory_limit: {self.memory_limit!r:.60} is not an amount of memory; "
@@ -256,19 +256,19 @@ class EventOptions:
         set_(self, "paths", _paths(self.paths))
         set_(self, "activity_map", _mapping(self.activity_map, "activity_map"))
         set_(self, "ends", _texts(self.ends, "ends", "touchpoint ids"))
-        _require(self.columns, ColumnMap, "columns", "a ColumnMap")
+        require(self.columns, ColumnMap, "columns", "a ColumnMap")
         for name in ("since", "until", "as_of"):
-            _require(getattr(self, name), (datetime, type(None)), name, "a datetime or None")
+            require(getattr(self, name), (datetime, type(None)), name, "a datetime or None")
         _whole(self.min_cell, "min_cell", 1, None, "a whole number of cases, at least 1")
         cutoff = self.cutoff_days
-        _require(cutoff, (int, float), "cutoff_days", "a number of days")
+        require(cutoff, (int, float), "cutoff_days", "a number of days")
         if not 0 <= cutoff <= 36_500:
             shown = f"a {len(str(cutoff))}-digit number" if len(str(cutoff)) > 15 else cutoff
             msg = f"cutoff_days must be a number of days from 0 to 36500, not {shown}"
             raise UsageError(msg, parameter="cutoff_days")
         set_(self, "cutoff_days", float(cutoff))
-        _require(self.strict, bool, "strict", "True or False")
-        _require(self.use_journey_block, bool, "use_journey_block", "True or False")
+        require(self.strict, bool, "strict", "True or False")
+        require(self.use_journey_block, bool, "use_journey_block", "True or False")
         _optional_text(self.by, "by")
         _period(self.every)
 
@@ -353,7 +353,7 @@ class FeedbackOptions:
         _period(self.every)
         if self.min_cell is not None:
             _whole(self.min_cell, "min_cell", 1, None, "a whole number of responses, at least 1")
-        _require(self.use_journey_block, bool, "use_journey_block", "True or False")
+        require(self.use_journey_block, bool, "use_journey_block", "True or False")
 
     @property
     def cell(self) -> int:

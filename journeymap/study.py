@@ -31,7 +31,7 @@ from typing_extensions import Unpack
 
 from .exceptions import JourneymapTypeError, UsageError
 from .models import Journey
-from .specs import AnalysisOptions, EngineSettings, EventOptions, FeedbackOptions
+from .specs import AnalysisOptions, EngineSettings, EventOptions, FeedbackOptions, require
 
 if TYPE_CHECKING:
     from .comparison import Comparison, Suggestions
@@ -52,12 +52,6 @@ __all__ = [
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
-
-
-def _require(value: object, kinds: type | tuple[type, ...], parameter: str, expected: str) -> None:
-    if not isinstance(value, kinds):
-        msg = f"{parameter} must be {expected}, not {type(value).__name__} ({value!r:.60})"
-        raise JourneymapTypeError(msg)
 
 
 class Sources(TypedDict, total=False):
@@ -95,10 +89,10 @@ class Study:
         path: str | os.PathLike[str] | None = None,
         **sources: Unpack[Sources],
     ) -> None:
-        _require(journey, Journey, "journey", "a Journey (from load_journey)")
+        require(journey, Journey, "journey", "a Journey (from load_journey)")
         for name, kind in _KINDS.items():
             value = sources.get(name)
-            _require(value, (kind, type(None)), name, f"{kind.__name__} or None")
+            require(value, (kind, type(None)), name, f"{kind.__name__} or None")
         unknown = sorted(set(sources) - set(Sources.__annotations__))
         if unknown:
             takes = ", ".join(Sources.__annotations__)
@@ -182,7 +176,7 @@ class Study:
     def _variant(self, scenario: str) -> tuple[Journey, ScenarioMarks]:
         from .scenarios.marks import apply_marked, credit_scenario
 
-        _require(scenario, str, "scenario", "a scenario id")
+        require(scenario, str, "scenario", "a scenario id")
         journey, marks = apply_marked(self.measured, scenario)
         return credit_scenario(self.measured, journey, marks), marks
 
@@ -209,7 +203,7 @@ class Study:
         """
         from .scenarios.comparing import compare, compare_journeys
 
-        _require(other, (Study, type(None)), "other", "a Study or None")
+        require(other, (Study, type(None)), "other", "a Study or None")
         population = self.options.population
         if other is not None:
             if scenarios:

@@ -411,3 +411,13 @@ def test_the_package_exports_the_functions() -> None:
     assert journeymap.compare is scenarios.compare is compare
     assert journeymap.suggest is scenarios.suggest is suggest
     assert journeymap.apply_scenario is scenarios.apply_scenario
+
+
+def test_compare_checks_the_population_as_the_analysis_does() -> None:
+    from journeymap.exceptions import UsageError
+
+    journey = parse_journey(PARALLEL)
+    with pytest.raises(UsageError) as err:
+        compare_journeys(journey, journey, population=0)
+    assert str(err.value) == "population must be a whole number from 1 to 10,000,000,000, not 0"
+    assert err.value.parameter == "population"

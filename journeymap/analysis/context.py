@@ -11,6 +11,7 @@ finders (:mod:`.findings`).
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -257,8 +258,6 @@ class Analysis:
         """The whole Report: the numbers, the findings of every registered finder (most
         severe first), the designed-vs-observed ``summary``, the ``feedback`` joined to the
         touchpoints and the forms' burden (``journey``: the model, for the forms)."""
-        import dataclasses
-
         numbers = self.numbers()
         found = run_finders(
             FindingContext(

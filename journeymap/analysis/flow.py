@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..exceptions import JourneymapTypeError, UsageError
+from ..exceptions import JourneymapTypeError
 from ..graph import Block, find_blocks, find_regions
-from ..models import MAX_PEOPLE, Journey
+from ..models import Journey
 from .chain import Chain, pausing_collector
 
 __all__ = [
@@ -74,34 +74,15 @@ def check_graph(G: object, *, parameter: str = "G") -> None:
         raise JourneymapTypeError(msg)
 
 
-def _whole(name: str, value: object, low: int, high: int | None, what: str) -> None:
-    if not isinstance(value, int) or isinstance(value, bool):
-        msg = f"{name} must be {what}, not {_type_name(value)}"
-        raise JourneymapTypeError(msg)
-    if value < low or (high is not None and value > high):
-        msg = f"{name} must be {what}, not {value:,}"
-        raise UsageError(msg, parameter=name)
-
-
-def check_analyze_arguments(
-    journey: object,
-    *,
-    population: object = None,
-    runs: object = 10_000,
-    seed: object = 0,
-    top: object = 5,
-    observed: object = None,
-) -> None:
-    """The argument checks of :func:`journeymap.analysis.analyze`.
+def check_analyze_arguments(journey: object, *, observed: object = None) -> None:
+    """The journey and evidence checks of :func:`journeymap.analysis.analyze` (its knobs
+    are checked by :class:`~journeymap.specs.AnalysisOptions`).
 
     Raises
     ------
     JourneymapTypeError
-        A journey that is neither a Journey nor its graph (a path, None...), or an option of
+        A journey that is neither a Journey nor its graph (a path, None...), or evidence of
         the wrong type; the message names the parameter.
-    UsageError
-        An option out of range (``population`` from 1 to 10,000,000,000; ``runs`` at least 1;
-        ``top`` at least 0).
     """
     if not isinstance(journey, Journey):
         if isinstance(journey, str | os.PathLike):
@@ -130,11 +111,6 @@ def check_analyze_arguments(
         kind = _type_name(observed)
         msg = f"observed must be an ObservedLog (from read_event_log) or None, not {kind}"
         raise JourneymapTypeError(msg)
-    if population is not None:
-        _whole("population", population, 1, MAX_PEOPLE, f"a whole number from 1 to {MAX_PEOPLE:,}")
-    _whole("runs", runs, 1, None, "a whole number of simulated people, at least 1")
-    _whole("seed", seed, -(2**63), 2**63, "a whole number")
-    _whole("top", top, 0, None, "a whole number, 0 or more")
 
 
 def _drop(G: nx.DiGraph, node: str) -> float:

@@ -52,7 +52,8 @@ from ..comparison import (
 from ..exceptions import JourneyFileError, JourneymapTypeError, UsageError
 from ..graph import build_graph
 from ..models import Journey
-from ..report import Arrow, Report, Request
+from ..report import DEFAULT_POPULATION, Arrow, Report, Request
+from ..specs import AnalysisOptions
 from .apply import apply_scenario, ask_once_rules
 from .edit import next_entries
 from .model import Scenario
@@ -254,10 +255,10 @@ def evaluate(
 
 
 def population_for(journey: Journey, population: int | None) -> int:
-    if population is not None and (isinstance(population, bool) or population < 1):
-        msg = f"population must be a whole number of people, 1 or more, not {population!r}"
-        raise UsageError(msg, parameter="population")
-    return population or journey.population or 1000
+    """``population`` (checked as :class:`~journeymap.specs.AnalysisOptions` checks it),
+    else the journey's, else :data:`~journeymap.report.DEFAULT_POPULATION`."""
+    AnalysisOptions(population=population)
+    return population or journey.population or DEFAULT_POPULATION
 
 
 def _require_report(value: object) -> None:
